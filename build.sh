@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# PruneNotebook's one entry point. Each command does the set-up it needs, idempotently:
+#   ./build.sh demo    set up, build, pack, run notebooks/01-quickstart.ipynb -> artifacts/notebooks/
+#   ./build.sh test    set up, build, pack, run every test project and execute every notebook
+#   ./build.sh setup   only the machine set-up (apt packages, .NET tools, Jupyter kernel, libstdc++ fix)
+#   ./build.sh pack    set up, build and pack the extension into packages-local/
+#   ./build.sh bench   set up, build, run the benchmarks in bench/ (side by side with PyTorch)
+# Extra arguments go to dotnet build, e.g. ./build.sh test -p:TorchBackend=cuda
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+root="$(pwd)"
+configuration="${CONFIGURATION:-Release}"
+command="${1:-}"
+shift || true
+build_args=("$@")
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export PATH="$HOME/.dotnet/tools:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/$2" | head -n1; }
+torchsharp_version="$(property TorchSharpVersion Directory.Packages.props)"
+package_version="$(property Version Directory.Build.props)"
+
+# Jupyter from the system (Debian) packages, even when another Python (pyenv, conda) is first on PATH.
+jupyter_bin() {
+  if [[ -x /usr/bin/jupyter ]]; then echo /usr/bin/jupyter; else command -v jupyter || true; fi
+}
+
+check_sdk() {
+  if ! command -v dotnet >/dev/null; then
+    fail "the .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux, e.g. apt-get install dotnet-sdk-10.0 from Microsoft's feed), then run this again."
+  fi
+  if ! dotnet --list-sdks | grep -q '^10\.'; then
+    fail "the .NET 10 SDK is required, found: $(dotnet --list-sdks | tr '\n' ' '): install .NET 10 (https://learn.microsoft.com/dotnet/core/install/linux)."
+  fi
+}
+
+libstdcxx_fix_needed() {
+  local lib
+  lib="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
+  [[ "$(uname -s)" == "Linux" ]] && ! { [[ -n "$lib" ]] && grep -qa GLIBCXX_3.4.32 "$lib"; }
+}
+
+install_system_packages() {
+  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist)
+  if libstdcxx_fix_needed; then wanted+=(patchelf g++ binutils python3); fi
+  if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
+    for tool in jupyter; do
+      command -v "$tool" >/dev/null || fail "'$tool' is missing and this is not Debian/Ubuntu: install Jupyter (notebook, nbconvert, nbclient) and Fashion-MNIST yourself."
+    done
+    return
+  fi
+  local missing=() package
+  for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if ((${#missing[@]} == 0)); then
+    say "system packages: all present"
+    return
+  fi
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null || fail "missing packages (${missing[*]}) and no sudo: install them as root."
+    sudo=(sudo)
+  fi
+  say "installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_dotnet_tools() {
+  say "dotnet-interactive (tool manifest)"
+  dotnet tool restore >/dev/null
+  local jupyter
+  jupyter="$(jupyter_bin)"
+  [[ -n "$jupyter" ]] || fail "jupyter was not found after installing it."
+  if ! "$jupyter" kernelspec list 2>/dev/null | grep -q '\.net-csharp'; then
+    say "registering the .NET Interactive Jupyter kernels"
+    PATH="$(dirname "$jupyter"):$PATH" dotnet tool run dotnet-interactive -- jupyter install
+  fi
+}
+
+restore() {
+  say "restore"
+  dotnet restore PruneNotebook.sln "${build_args[@]}"
+  if libstdcxx_fix_needed; then
+    bash eng/fix-libstdcxx.sh "$torchsharp_version"
+  fi
+}
+
+setup() {
+  check_sdk
+  install_system_packages
+  install_dotnet_tools
+  restore
+}
+
+build() {
+  say "build ($configuration)"
+  dotnet build PruneNotebook.sln -c "$configuration" --no-restore "${build_args[@]}"
+}
+
+pack() {
+  say "pack PruneNotebook.Interactive $package_version -> packages-local/"
+  dotnet pack extensions/PruneNotebook.Interactive -c "$configuration" --no-build -o packages-local "${build_args[@]}" >/dev/null
+  # Notebooks restore the package into the NuGet cache; drop a stale copy of this same version.
+  local packages
+  packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
+  rm -rf "${packages%/}/prunenotebook.interactive/$package_version"
+}
+
+run_notebook() {
+  local notebook="$1" out="$root/artifacts/notebooks" jupyter name
+  jupyter="$(jupyter_bin)"
+  name="$(basename "$notebook" .ipynb)"
+  mkdir -p "$out"
+  say "execute $notebook"
+  (cd "$(dirname "$notebook")" && PATH="$(dirname "$jupyter"):$PATH" "$jupyter" nbconvert --to notebook --execute \
+      --ExecutePreprocessor.kernel_name=.net-csharp --ExecutePreprocessor.timeout=1800 \
+      --output-dir "$out" --output "$name" "$(basename "$notebook")")
+  "$jupyter" nbconvert --to html --output-dir "$out" "$out/$name.ipynb" >/dev/null 2>&1
+  echo "    -> artifacts/notebooks/$name.ipynb, artifacts/notebooks/$name.html"
+}
+
+run_tests() {
+  local failed=0 project
+  for project in tests/*/*.csproj; do
+    say "test $(basename "$project" .csproj)"
+    dotnet test "$project" -c "$configuration" --no-build --logger "console;verbosity=normal" || failed=1
+  done
+  for notebook in notebooks/*.ipynb; do
+    run_notebook "$notebook" || failed=1
+  done
+  return $failed
+}
+
+case "$command" in
+  setup) setup ;;
+  pack) setup; build; pack ;;
+  demo) setup; build; pack; run_notebook notebooks/01-quickstart.ipynb ;;
+  test)
+    setup; build; pack
+    if run_tests; then say "all tests and notebooks passed"; else fail "some tests or notebooks failed (see above)"; fi ;;
+  bench) setup; build; bash bench/run.sh ;;
+  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

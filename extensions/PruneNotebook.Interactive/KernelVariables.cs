@@ -1,0 +1,27 @@
+using Microsoft.DotNet.Interactive.CSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary>Reads the C# kernel's variables for magic commands, with errors that say what was expected.</summary>
+internal static class KernelVariables
+{
+    /// <summary>The module held by C# variable <paramref name="name"/>.</summary>
+    /// <exception cref="UsageException">No such variable, or it does not hold a <c>Module&lt;Tensor, Tensor&gt;</c>.</exception>
+    public static nn.Module<Tensor, Tensor> GetModule(CSharpKernel csharp, string name, string example)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new UsageException($"Missing model: expected the name of a C# variable holding a TorchSharp module, e.g. {example}.");
+        if (!csharp.TryGetValue<object>(name, out var value))
+            throw new UsageException($"No C# variable named '{name}': declare it in a C# cell first (e.g. var {name} = new LeNet5();), then run {example}.");
+        return value switch
+        {
+            nn.Module<Tensor, Tensor> module => module,
+            null => throw new UsageException($"Variable '{name}' is null: expected a TorchSharp module such as new LeNet5()."),
+            nn.Module other => throw new UsageException(
+                $"Variable '{name}' is a {other.GetType().Name}, which does not map one tensor to one tensor: expected a Module<Tensor, Tensor>."),
+            _ => throw new UsageException($"Variable '{name}' is a {value.GetType().Name}, not a TorchSharp module: expected a Module<Tensor, Tensor> such as LeNet5."),
+        };
+    }
+}

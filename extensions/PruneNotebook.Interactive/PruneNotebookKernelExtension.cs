@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Html;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Formatting;
+using PruneNotebook.Core.Analysis;
+using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Runtime;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary>
+/// Loaded by the kernel after <c>#r "nuget:PruneNotebook.Interactive,..."</c>: makes TorchSharp load its own
+/// native libraries, registers the HTML formatters for PruneNotebook's records and adds the magic commands.
+/// </summary>
+public sealed class PruneNotebookKernelExtension : IKernelExtension
+{
+    /// <inheritdoc />
+    public Task OnLoadAsync(Kernel kernel)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        TorchNativeLibraries.EnsureLoaded();
+        var csharp = kernel as CSharpKernel ?? kernel.FindKernelByName("csharp") as CSharpKernel
+            ?? throw new InvalidOperationException("PruneNotebook needs the C# kernel ('csharp'), which this notebook does not have.");
+
+        RegisterFormatters(VisualizationHost.LoadRenderer());
+        SummaryMagic.Register(csharp);
+
+        KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
+        return Task.CompletedTask;
+    }
+
+    internal static void RegisterFormatters(Func<object, string?> render)
+    {
+        Formatter.Register<NetworkSummary>((summary, writer) => writer.Write(render(summary)), HtmlFormatter.MimeType);
+        Formatter.Register<TrainingHistory>((history, writer) => writer.Write(render(history)), HtmlFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(NetworkSummary), HtmlFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(TrainingHistory), HtmlFormatter.MimeType);
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Directives;
+using PruneNotebook.Core.Analysis;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary><c>#!summary &lt;variable&gt; [--input-shape 1,1,28,28]</c>: shows a model's layer table.</summary>
+internal static class SummaryMagic
+{
+    public const string Example = "#!summary model --input-shape 1,1,28,28";
+
+    public static void Register(CSharpKernel csharp)
+    {
+        var directive = new KernelActionDirective("#!summary")
+        {
+            Description = "Show a TorchSharp model's layers, output shapes, parameters (all / nonzero) and MACs (dense / nonzero).",
+            Parameters =
+            {
+                new KernelDirectiveParameter("--model", "The C# variable holding the model (a Module<Tensor, Tensor>).")
+                {
+                    AllowImplicitName = true,
+                    Required = true,
+                }.AddCompletions(() => ModuleVariableNames(csharp)),
+                new KernelDirectiveParameter("--input-shape", "Input shape including the batch size, e.g. 1,1,28,28 (inferred for the zoo models and MLPs)."),
+            },
+        };
+        csharp.AddDirective<SummaryCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
+        {
+            var module = KernelVariables.GetModule(csharp, command.Model, Example);
+            long[] shape;
+            if (!string.IsNullOrWhiteSpace(command.InputShape))
+            {
+                try
+                {
+                    shape = InputShapes.Parse(command.InputShape);
+                }
+                catch (FormatException e)
+                {
+                    throw new UsageException("--input-shape " + e.Message);
+                }
+            }
+            else
+            {
+                shape = InputShapes.Infer(module)
+                    ?? throw new UsageException($"Cannot infer the input shape of {module.GetType().Name}: pass --input-shape, e.g. {Example}.");
+            }
+            NetworkSummary summary;
+            try
+            {
+                summary = NetworkSummary.Create(module, shape);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message.Split(" (Parameter", 2)[0]);
+            }
+            context.Display(summary, "text/html");
+        }));
+    }
+
+    private static IEnumerable<string> ModuleVariableNames(CSharpKernel csharp) =>
+        csharp.ScriptState?.Variables
+            .Where(v => v.Value is TorchSharp.torch.nn.Module)
+            .Select(v => v.Name)
+            .Distinct()
+            .ToList() ?? [];
+}

@@ -1,0 +1,55 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using PruneNotebook.Core.Analysis;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary>
+/// Loads PruneNotebook.Visualization with Plotly.NET and its own FSharp.Core in an isolated
+/// <see cref="AssemblyLoadContext"/>. The kernel ships an older FSharp.Core than Plotly.NET needs, so
+/// loading Plotly.NET into the kernel's context fails; PruneNotebook.Core and TorchSharp are shared with
+/// the kernel so that records cross the boundary as the same types.
+/// </summary>
+internal static class VisualizationHost
+{
+    private const string FolderName = "visualization";
+    private const string AssemblyName = "PruneNotebook.Visualization";
+
+    /// <summary>Loads the renderer from the <c>visualization</c> folder beside this assembly.</summary>
+    /// <returns>A function turning a supported record into HTML (<c>null</c> for other values).</returns>
+    /// <exception cref="FileNotFoundException">The folder or assembly is missing (a broken package).</exception>
+    public static Func<object, string?> LoadRenderer(string? folder = null)
+    {
+        folder ??= Path.Combine(Path.GetDirectoryName(typeof(VisualizationHost).Assembly.Location)!, FolderName);
+        var path = Path.Combine(folder, AssemblyName + ".dll");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"PruneNotebook's visualization assembly is missing at '{path}': reinstall the PruneNotebook.Interactive package.", path);
+
+        var context = new IsolatedContext(path);
+        var assembly = context.LoadFromAssemblyPath(path);
+        var rendererType = assembly.GetType($"{AssemblyName}.NotebookRenderer", throwOnError: true)!;
+        var renderer = Activator.CreateInstance(rendererType)!;
+        var render = rendererType.GetMethod("Render", [typeof(object)])
+            ?? throw new MissingMethodException(rendererType.FullName, "Render");
+        return (Func<object, string?>)render.CreateDelegate(typeof(Func<object, string?>), renderer);
+    }
+
+    private sealed class IsolatedContext(string mainAssemblyPath) : AssemblyLoadContext("PruneNotebook.Visualization", isCollectible: false)
+    {
+        private readonly AssemblyDependencyResolver _resolver = new(mainAssemblyPath);
+
+        private static readonly Dictionary<string, Assembly> Shared = new(StringComparer.OrdinalIgnoreCase)
+        {
+            [typeof(NetworkSummary).Assembly.GetName().Name!] = typeof(NetworkSummary).Assembly,
+            [typeof(TorchSharp.torch).Assembly.GetName().Name!] = typeof(TorchSharp.torch).Assembly,
+        };
+
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            if (assemblyName.Name is not null && Shared.TryGetValue(assemblyName.Name, out var shared))
+                return shared;
+            var path = _resolver.ResolveAssemblyToPath(assemblyName);
+            return path is null ? null : LoadFromAssemblyPath(path);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Runtime.InteropServices;
+using PruneNotebook.Core.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Analysis;
+
+/// <summary>
+/// Layer-by-layer description of a network for one input shape: output shapes, parameters (all and
+/// nonzero) and multiply-accumulates (dense, and counting only nonzero weights), with totals.
+/// </summary>
+/// <param name="ModelName">The model's type name.</param>
+/// <param name="InputShape">Input shape the summary was traced with, batch dimension included.</param>
+/// <param name="Layers">Executed leaf layers in forward order (a layer called twice appears twice).</param>
+/// <param name="TotalParameters">Every parameter of the model (including layers the forward pass did not call).</param>
+/// <param name="TotalNonzeroParameters">Parameters of the model that are not exactly zero.</param>
+/// <param name="TotalMacs">Sum of the counted layers' MACs for one forward pass of <see cref="InputShape"/>.</param>
+/// <param name="TotalNonzeroMacs">Sum of the counted layers' nonzero MACs.</param>
+/// <param name="UncountedLayerTypes">Layer types whose MACs could not be counted; the MAC totals leave them out.</param>
+public sealed record NetworkSummary(
+    string ModelName,
+    IReadOnlyList<long> InputShape,
+    IReadOnlyList<LayerSummary> Layers,
+    long TotalParameters,
+    long TotalNonzeroParameters,
+    long TotalMacs,
+    long TotalNonzeroMacs,
+    IReadOnlyList<string> UncountedLayerTypes)
+{
+    /// <summary>Fraction of parameters that are exactly zero (0 for a model without parameters).</summary>
+    public double Sparsity => TotalParameters == 0 ? 0 : 1.0 - (double)TotalNonzeroParameters / TotalParameters;
+
+    /// <summary>
+    /// Traces one forward pass of <paramref name="module"/> on a zero input of <paramref name="inputShape"/>
+    /// (in eval mode, without gradients; the module's training mode is restored afterwards) and summarises it.
+    /// Counts Linear, convolution and BatchNorm layers; pooling, activation, flatten, dropout and identity
+    /// layers cost no MACs; any other leaf layer type is listed in <see cref="UncountedLayerTypes"/>.
+    /// </summary>
+    /// <param name="module">The network; its leaf layers must be <c>Module&lt;Tensor, Tensor&gt;</c> to be traced.</param>
+    /// <param name="inputShape">Input shape including the batch dimension, e.g. (1, 1, 28, 28).</param>
+    /// <param name="device">Device for the input; default: the device of the module's parameters.</param>
+    /// <exception cref="ArgumentException">The shape is empty or has a non-positive size, or the model cannot run on it (the message says why).</exception>
+    public static NetworkSummary Create(nn.Module<Tensor, Tensor> module, IReadOnlyList<long> inputShape, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Count == 0 || inputShape.Any(d => d <= 0))
+            throw new ArgumentException(
+                $"Input shape ({string.Join(", ", inputShape)}) is not valid: expected positive sizes including the batch dimension, e.g. 1,1,28,28.",
+                nameof(inputShape));
+        TorchNativeLibraries.EnsureLoaded();
+        device ??= TorchDevice.Of(module);
+
+        using var scope = NewDisposeScope();
+        var traced = Trace(module, inputShape.ToArray(), device);
+        var layerCounts = LayerParameterCounts(traced.Select(t => t.Module));
+        var layers = new List<LayerSummary>(traced.Count);
+        var uncounted = new List<string>();
+        for (var i = 0; i < traced.Count; i++)
+        {
+            var (name, layer, outputShape) = traced[i];
+            var (parameters, nonzero, weightNonzero) = layerCounts[i];
+            var macs = LayerMacs.Count(layer, outputShape, weightNonzero);
+            if (macs is null && !uncounted.Contains(layer.GetType().Name))
+                uncounted.Add(layer.GetType().Name);
+            layers.Add(new LayerSummary(name, layer.GetType().Name, outputShape, parameters, nonzero,
+                macs?.Dense, macs?.Nonzero, LayerMacs.KernelSize(layer)));
+        }
+
+        var (total, totalNonzero) = ModelParameterCounts(module);
+        return new NetworkSummary(
+            module.GetType().Name,
+            inputShape.ToArray(),
+            layers,
+            total,
+            totalNonzero,
+            layers.Sum(l => l.Macs ?? 0),
+            layers.Sum(l => l.NonzeroMacs ?? 0),
+            uncounted);
+    }
+
+    private static List<(string Name, nn.Module Module, long[] OutputShape)> Trace(nn.Module<Tensor, Tensor> module, long[] inputShape, Device device)
+    {
+        var traced = new List<(string, nn.Module, long[])>();
+        var removers = new List<Action>();
+        var wasTraining = module.training;
+        try
+        {
+            foreach (var (name, child) in module.named_modules())
+            {
+                if (child.children().Any())
+                    continue;
+                if (child is nn.Module<Tensor, Tensor> hookable)
+                {
+                    var qualified = name;
+                    var remover = hookable.register_forward_hook((m, _, output) =>
+                    {
+                        traced.Add((qualified, m, output.shape));
+                        return output;
+                    });
+                    removers.Add(remover.remove);
+                }
+            }
+            module.eval();
+            using var noGrad = no_grad();
+            using var input = zeros(inputShape, device: device);
+            try
+            {
+                module.call(input).Dispose();
+            }
+            catch (Exception e) when (e is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+            {
+                var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? e.GetType().Name;
+                throw new ArgumentException(
+                    $"{module.GetType().Name} cannot run on input shape ({string.Join(", ", inputShape)}): {reason}", nameof(inputShape), e);
+            }
+        }
+        finally
+        {
+            foreach (var remove in removers)
+                remove();
+            module.train(wasTraining);
+        }
+        return traced;
+    }
+
+    /// <summary>Per traced layer: (parameters, nonzero parameters, nonzero entries of its weight), in one device→host copy.</summary>
+    private static List<(long Parameters, long Nonzero, long WeightNonzero)> LayerParameterCounts(IEnumerable<nn.Module> layers)
+    {
+        var layerList = layers.ToList();
+        var counts = new List<Tensor>();
+        var sizes = new List<long>();
+        var slots = new List<(int Start, int Count, int WeightIndex)>();
+        foreach (var layer in layerList)
+        {
+            var start = counts.Count;
+            var weightIndex = -1;
+            long size = 0;
+            foreach (var (name, p) in layer.named_parameters(recurse: false))
+            {
+                if (name == "weight")
+                    weightIndex = counts.Count;
+                counts.Add(count_nonzero(p).reshape(1));
+                size += p.numel();
+            }
+            sizes.Add(size);
+            slots.Add((start, counts.Count - start, weightIndex));
+        }
+        var values = counts.Count == 0 ? Array.Empty<long>() : cat(counts.ToArray()).cpu().data<long>().ToArray();
+        var result = new List<(long, long, long)>(layerList.Count);
+        for (var i = 0; i < layerList.Count; i++)
+        {
+            var (start, count, weightIndex) = slots[i];
+            var nonzero = values.Skip(start).Take(count).Sum();
+            result.Add((sizes[i], nonzero, weightIndex < 0 ? 0 : values[weightIndex]));
+        }
+        return result;
+    }
+
+    private static (long Total, long Nonzero) ModelParameterCounts(nn.Module module)
+    {
+        var parameters = module.parameters().ToList();
+        if (parameters.Count == 0)
+            return (0, 0);
+        var total = parameters.Sum(p => p.numel());
+        var nonzero = stack(parameters.Select(p => count_nonzero(p)).ToArray()).sum().cpu().item<long>();
+        return (total, nonzero);
+    }
+}

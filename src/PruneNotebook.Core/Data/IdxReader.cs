@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace PruneNotebook.Core.Data;
+
+/// <summary>
+/// Reads IDX files (the format of MNIST and Fashion-MNIST), gzip-compressed or raw.
+/// </summary>
+/// <remarks>
+/// Layout: two zero bytes, an element-type byte, a dimension-count byte, then one big-endian
+/// 32-bit size per dimension, then the elements in row-major order.
+/// </remarks>
+public static class IdxReader
+{
+    /// <summary>Reads the IDX file at <paramref name="path"/>; gzip is detected from the content, not the name.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The magic number is wrong, or the data is shorter or longer than the header says.</exception>
+    public static IdxArray Read(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"IDX file not found: {path}", path);
+        using var file = File.OpenRead(path);
+        try
+        {
+            return Read(file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{Path.GetFileName(path)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads an IDX stream, gzip-compressed or raw.</summary>
+    /// <exception cref="InvalidDataException">The magic number is wrong, or the data is shorter or longer than the header says.</exception>
+    public static IdxArray Read(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var buffered = new BufferedStream(stream, 1 << 16);
+        Span<byte> head = stackalloc byte[2];
+        var peeked = ReadUpTo(buffered, head);
+        var replay = new PrefixedStream(head[..peeked].ToArray(), buffered);
+        var isGzip = peeked == 2 && head[0] == 0x1f && head[1] == 0x8b;
+        if (!isGzip)
+            return Parse(replay);
+        using var gzip = new GZipStream(replay, CompressionMode.Decompress);
+        try
+        {
+            return Parse(gzip);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidDataException($"corrupt gzip data ({e.Message})", e);
+        }
+    }
+
+    private static IdxArray Parse(Stream source)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        if (ReadUpTo(source, magic) < 4)
+            throw new InvalidDataException("truncated header: expected a 4-byte IDX magic number.");
+        if (magic[0] != 0 || magic[1] != 0 || !Enum.IsDefined(typeof(IdxElementType), magic[2]) || magic[3] == 0)
+            throw new InvalidDataException(
+                $"wrong magic number 0x{magic[0]:X2}{magic[1]:X2}{magic[2]:X2}{magic[3]:X2}: expected 0x0000TTNN with element type TT in 08,09,0B,0C,0D,0E and NN ≥ 1 dimensions.");
+        var type = (IdxElementType)magic[2];
+        var rank = magic[3];
+
+        var dims = new int[rank];
+        Span<byte> word = stackalloc byte[4];
+        long count = 1;
+        for (var i = 0; i < rank; i++)
+        {
+            if (ReadUpTo(source, word) < 4)
+                throw new InvalidDataException($"truncated header: expected {rank} dimension sizes, found {i}.");
+            var size = BinaryPrimitives.ReadInt32BigEndian(word);
+            if (size < 0)
+                throw new InvalidDataException($"dimension {i} has negative size {size}.");
+            dims[i] = size;
+            count *= size;
+        }
+        var width = ElementWidth(type);
+        var byteCount = count * width;
+        if (byteCount > Array.MaxLength)
+            throw new InvalidDataException($"the header declares {count} elements, more than one array can hold.");
+
+        var data = new byte[byteCount];
+        var read = ReadUpTo(source, data);
+        if (read < byteCount)
+            throw new InvalidDataException(
+                $"truncated data: the header declares {string.Join("×", dims)} = {count} elements ({byteCount} bytes), but only {read} bytes follow.");
+        Span<byte> extra = stackalloc byte[1];
+        if (ReadUpTo(source, extra) != 0)
+            throw new InvalidDataException(
+                $"trailing data: more bytes follow the {count} elements the header declares ({string.Join("×", dims)}).");
+
+        if (type == IdxElementType.UnsignedByte)
+            return new IdxArray(type, dims, data, null);
+        return new IdxArray(type, dims, null, Convert(type, data, (int)count));
+    }
+
+    private static int ElementWidth(IdxElementType type) => type switch
+    {
+        IdxElementType.UnsignedByte or IdxElementType.SignedByte => 1,
+        IdxElementType.Int16 => 2,
+        IdxElementType.Int32 or IdxElementType.Float32 => 4,
+        _ => 8,
+    };
+
+    private static float[] Convert(IdxElementType type, byte[] data, int count)
+    {
+        var values = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = type switch
+            {
+                IdxElementType.SignedByte => (sbyte)data[i],
+                IdxElementType.Int16 => BinaryPrimitives.ReadInt16BigEndian(data.AsSpan(i * 2)),
+                IdxElementType.Int32 => BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(i * 4)),
+                IdxElementType.Float32 => BinaryPrimitives.ReadSingleBigEndian(data.AsSpan(i * 4)),
+                _ => (float)BinaryPrimitives.ReadDoubleBigEndian(data.AsSpan(i * 8)),
+            };
+        }
+        return values;
+    }
+
+    private static int ReadUpTo(Stream stream, Span<byte> buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = stream.Read(buffer[total..]);
+            if (n == 0)
+                break;
+            total += n;
+        }
+        return total;
+    }
+
+    /// <summary>A read-only stream that replays bytes already consumed for format detection.</summary>
+    private sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+    {
+        private int _position;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_position < prefix.Length)
+            {
+                var n = Math.Min(buffer.Length, prefix.Length - _position);
+                prefix.AsSpan(_position, n).CopyTo(buffer);
+                _position += n;
+                return n;
+            }
+            return inner.Read(buffer);
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,113 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Data;
+
+/// <summary>
+/// Features and integer class labels held as tensors on one device, served as shuffled, seeded mini-batches.
+/// Owns its tensors: dispose it to free them.
+/// </summary>
+public sealed class TensorDataset : IDisposable
+{
+    /// <summary>Wraps <paramref name="features"/> (N, ...) and <paramref name="labels"/> (N) int64; takes ownership of both.</summary>
+    /// <exception cref="ArgumentException">The first dimensions differ, labels are not 1-D, or the tensors are on different devices.</exception>
+    public TensorDataset(Tensor features, Tensor labels, IReadOnlyList<string>? classNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.dim() != 1)
+            throw new ArgumentException($"labels must be 1-D (N), got shape ({string.Join(", ", labels.shape)}).", nameof(labels));
+        if (features.dim() < 1 || features.shape[0] != labels.shape[0])
+            throw new ArgumentException(
+                $"features and labels must have the same first dimension, got {(features.dim() < 1 ? "a scalar" : features.shape[0].ToString())} features and {labels.shape[0]} labels.",
+                nameof(features));
+        if (features.device_type != labels.device_type || features.device_index != labels.device_index)
+            throw new ArgumentException($"features are on {features.device} but labels on {labels.device}: put both on one device.", nameof(labels));
+        Features = features.DetachFromDisposeScope();
+        Labels = labels.DetachFromDisposeScope();
+        ClassNames = classNames ?? Array.Empty<string>();
+    }
+
+    /// <summary>Features of shape (N, ...).</summary>
+    public Tensor Features { get; }
+
+    /// <summary>Class indices of shape (N), int64.</summary>
+    public Tensor Labels { get; }
+
+    /// <summary>Human-readable class names by index (may be empty).</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Number of examples N.</summary>
+    public long Count => Labels.shape[0];
+
+    /// <summary>The shape of one example (the feature shape without N).</summary>
+    public long[] ExampleShape => Features.shape[1..];
+
+    /// <summary>The device the tensors live on.</summary>
+    public Device Device => Features.device;
+
+    /// <summary>
+    /// Mini-batches covering every example once. With <paramref name="shuffle"/>, the order is a permutation
+    /// drawn on the dataset's device from a generator seeded with <paramref name="seed"/>: the same seed gives
+    /// the same batches. Each batch's tensors belong to the caller's dispose scope.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle = false, long seed = 0)
+    {
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Batch size must be at least 1.");
+        return Iterate(batchSize, shuffle, seed);
+    }
+
+    private IEnumerable<(Tensor, Tensor)> Iterate(int batchSize, bool shuffle, long seed)
+    {
+        var n = Count;
+        Tensor? order = null;
+        try
+        {
+            if (shuffle)
+            {
+                // The permutation is drawn on the CPU generator for the same order on every device,
+                // then moved once per epoch; batches are gathered on the dataset's device.
+                using var generator = new Generator((ulong)seed);
+                using var cpuOrder = randperm(n, generator: generator);
+                order = cpuOrder.to(Device).DetachFromDisposeScope();
+            }
+            for (long start = 0; start < n; start += batchSize)
+            {
+                var length = Math.Min(batchSize, n - start);
+                if (order is null)
+                {
+                    yield return (Features.narrow(0, start, length), Labels.narrow(0, start, length));
+                }
+                else
+                {
+                    using var index = order.narrow(0, start, length);
+                    yield return (Features.index_select(0, index), Labels.index_select(0, index));
+                }
+            }
+        }
+        finally
+        {
+            order?.Dispose();
+        }
+    }
+
+    /// <summary>A new dataset with the examples at <paramref name="indices"/> (copied).</summary>
+    public TensorDataset Subset(Tensor indices)
+    {
+        using var index = indices.to(Device);
+        return new TensorDataset(Features.index_select(0, index), Labels.index_select(0, index), ClassNames);
+    }
+
+    /// <summary>A copy of this dataset on <paramref name="device"/>.</summary>
+    public TensorDataset To(Device device) =>
+        new(Features.to(device, copy: true), Labels.to(device, copy: true), ClassNames);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Features.Dispose();
+        Labels.Dispose();
+    }
+}

@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Net;
+
+namespace PruneNotebook.Visualization;
+
+/// <summary>Small helpers for building HTML fragments.</summary>
+internal static class Html
+{
+    public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
+
+    /// <summary>An integer with thousands separators, e.g. 61,706.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A large count in engineering units, e.g. 416.5 K or 2.3 M.</summary>
+    public static string Compact(long value) => value switch
+    {
+        >= 1_000_000_000 => (value / 1e9).ToString("0.##", CultureInfo.InvariantCulture) + " G",
+        >= 1_000_000 => (value / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + " M",
+        >= 10_000 => (value / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + " K",
+        _ => Count(value),
+    };
+
+    public static string Percent(double fraction, int decimals = 1) =>
+        (fraction * 100).ToString("F" + decimals, CultureInfo.InvariantCulture) + " %";
+
+    public static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
+}

@@ -1,0 +1,78 @@
+using System.Text;
+using PruneNotebook.Core.Analysis;
+
+namespace PruneNotebook.Visualization;
+
+/// <summary>Renders a <see cref="NetworkSummary"/> as an HTML table.</summary>
+public static class NetworkSummaryHtml
+{
+    /// <summary>
+    /// A self-contained HTML fragment (inline styles only): one row per executed layer with name, type,
+    /// output shape, kernel, parameters, nonzero parameters, dense MACs and nonzero MACs, then totals and a
+    /// note naming any layer types whose MACs could not be counted.
+    /// </summary>
+    public static string ToHtml(NetworkSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var sb = new StringBuilder();
+        sb.Append("<div class=\"prunenotebook-summary\" style=\"font-family:system-ui,sans-serif;font-size:13px\">");
+        sb.Append("<div style=\"font-weight:600;margin:4px 0\">")
+          .Append(Html.Encode(summary.ModelName)).Append(" · input ").Append(Html.Shape(summary.InputShape))
+          .Append("</div>");
+        sb.Append("<table style=\"border-collapse:collapse\">");
+        sb.Append("<thead><tr>");
+        foreach (var header in new[] { "#", "Layer", "Type", "Output shape", "Kernel", "Params", "Nonzero params", "MACs", "Nonzero MACs" })
+            sb.Append("<th style=\"text-align:left;border-bottom:2px solid #888;padding:2px 8px\">").Append(header).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        for (var i = 0; i < summary.Layers.Count; i++)
+        {
+            var layer = summary.Layers[i];
+            sb.Append("<tr>");
+            Cell(sb, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Cell(sb, Html.Encode(layer.Name), monospace: true);
+            Cell(sb, Html.Encode(layer.Type));
+            Cell(sb, Html.Shape(layer.OutputShape));
+            Cell(sb, Html.Encode(layer.KernelSize ?? ""));
+            Cell(sb, Html.Count(layer.Parameters), right: true);
+            Cell(sb, Html.Count(layer.NonzeroParameters), right: true);
+            Cell(sb, layer.Macs is { } macs ? Html.Count(macs) : "not counted", right: true);
+            Cell(sb, layer.NonzeroMacs is { } nz ? Html.Count(nz) : "not counted", right: true);
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody><tfoot><tr style=\"font-weight:600;border-top:2px solid #888\">");
+        Cell(sb, "");
+        Cell(sb, "Total");
+        Cell(sb, "");
+        Cell(sb, "");
+        Cell(sb, "");
+        Cell(sb, Html.Count(summary.TotalParameters), right: true);
+        Cell(sb, Html.Count(summary.TotalNonzeroParameters), right: true);
+        Cell(sb, Html.Count(summary.TotalMacs), right: true);
+        Cell(sb, Html.Count(summary.TotalNonzeroMacs), right: true);
+        sb.Append("</tr></tfoot></table>");
+        sb.Append("<div style=\"margin:4px 0;color:#555\">")
+          .Append(Html.Compact(summary.TotalParameters)).Append(" parameters, ")
+          .Append(Html.Percent(summary.Sparsity)).Append(" zeros · ")
+          .Append(Html.Compact(summary.TotalMacs)).Append(" MACs dense, ")
+          .Append(Html.Compact(summary.TotalNonzeroMacs)).Append(" counting only nonzero weights")
+          .Append("</div>");
+        if (summary.UncountedLayerTypes.Count > 0)
+        {
+            sb.Append("<div style=\"margin:4px 0;color:#a40\">MACs not counted for layer types: ")
+              .Append(Html.Encode(string.Join(", ", summary.UncountedLayerTypes)))
+              .Append(" (the MAC totals leave them out).</div>");
+        }
+        sb.Append("</div>");
+        return sb.ToString();
+    }
+
+    private static void Cell(StringBuilder sb, string content, bool right = false, bool monospace = false)
+    {
+        sb.Append("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd");
+        if (right)
+            sb.Append(";text-align:right;font-variant-numeric:tabular-nums");
+        if (monospace)
+            sb.Append(";font-family:monospace");
+        sb.Append("\">").Append(content).Append("</td>");
+    }
+}
