@@ -33,7 +33,7 @@ check_sdk() {
   if ! command -v dotnet >/dev/null; then
     fail "the .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux, e.g. apt-get install dotnet-sdk-10.0 from Microsoft's feed), then run this again."
   fi
-  if ! dotnet --list-sdks | grep -q '^10\.'; then
+  if ! dotnet --list-sdks | grep '^10\.' >/dev/null; then
     fail "the .NET 10 SDK is required, found: $(dotnet --list-sdks | tr '\n' ' '): install .NET 10 (https://learn.microsoft.com/dotnet/core/install/linux)."
   fi
 }
@@ -55,7 +55,7 @@ install_system_packages() {
   fi
   local missing=() package
   for package in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep "install ok installed" >/dev/null || missing+=("$package")
   done
   if ((${#missing[@]} == 0)); then
     say "system packages: all present"
@@ -68,7 +68,7 @@ install_system_packages() {
   fi
   say "installing ${missing[*]}"
   "${sudo[@]}" apt-get update -q
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q "${missing[@]}"
 }
 
 install_dotnet_tools() {
@@ -77,7 +77,7 @@ install_dotnet_tools() {
   local jupyter
   jupyter="$(jupyter_bin)"
   [[ -n "$jupyter" ]] || fail "jupyter was not found after installing it."
-  if ! "$jupyter" kernelspec list 2>/dev/null | grep -q '\.net-csharp'; then
+  if ! "$jupyter" kernelspec list 2>/dev/null | grep '\.net-csharp' >/dev/null; then
     say "registering the .NET Interactive Jupyter kernels"
     PATH="$(dirname "$jupyter"):$PATH" dotnet tool run dotnet-interactive -- jupyter install
   fi
@@ -126,15 +126,26 @@ run_notebook() {
 }
 
 run_tests() {
-  local failed=0 project
+  local passed=0 failed=0 project notebook log counts
+  log="$(mktemp)"
   for project in tests/*/*.csproj; do
     say "test $(basename "$project" .csproj)"
-    dotnet test "$project" -c "$configuration" --no-build --logger "console;verbosity=normal" || failed=1
+    dotnet test "$project" -c "$configuration" --no-build 2>&1 | tee "$log" || true
+    # "Passed!  - Failed:     0, Passed:    49, Skipped: ..." (a crashed run has no such line)
+    counts="$(sed -n 's/.*Failed: *\([0-9][0-9]*\), Passed: *\([0-9][0-9]*\),.*/\1 \2/p' "$log" | tail -n1)"
+    if [[ -z "$counts" ]]; then
+      failed=$((failed + 1))
+    else
+      failed=$((failed + ${counts% *}))
+      passed=$((passed + ${counts#* }))
+    fi
   done
+  rm -f "$log"
   for notebook in notebooks/*.ipynb; do
-    run_notebook "$notebook" || failed=1
+    if run_notebook "$notebook"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   done
-  return $failed
+  echo "total: $passed passed, $failed failed"
+  ((failed == 0))
 }
 
 case "$command" in
