@@ -14,8 +14,18 @@ public static class PlotlyHtml
     /// <summary>The plotly.js version inlined by <see cref="ScriptTag"/>.</summary>
     public static string PlotlyJsVersion => Globals.PLOTLYJS_VERSION;
 
-    /// <summary>A <c>&lt;script&gt;</c> element holding the whole of plotly.js (~3.6 MB); include it once per page.</summary>
-    public static string ScriptTag() => "<script type=\"text/javascript\">" + PlotlyJs.Value + "</script>";
+    /// <summary>
+    /// A <c>&lt;script&gt;</c> element holding the whole of plotly.js (~3.6 MB) that defines the global <c>Plotly</c>;
+    /// include it once per page.
+    /// </summary>
+    /// <remarks>
+    /// Jupyter's pages (and nbconvert's HTML export) load RequireJS. plotly.js's UMD header would then
+    /// register itself as an anonymous AMD module (failing with "Mismatched anonymous define()") instead of
+    /// setting <c>window.Plotly</c>, so the library runs with <c>define</c>, <c>module</c> and <c>exports</c> hidden.
+    /// </remarks>
+    public static string ScriptTag() =>
+        "<script type=\"text/javascript\">(function (define, module, exports) {\n" + PlotlyJs.Value
+        + "\n}).call(window, undefined, undefined, undefined);</script>";
 
     /// <summary>
     /// The chart's <c>&lt;div&gt;</c> and drawing script. With <paramref name="includePlotlyJs"/> plotly.js is inlined

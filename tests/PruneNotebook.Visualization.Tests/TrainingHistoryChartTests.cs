@@ -50,6 +50,15 @@ public class TrainingHistoryChartTests
     }
 
     [Fact]
+    public void Inlined_plotly_js_hides_amd_define_so_it_sets_window_Plotly_under_requirejs()
+    {
+        // Jupyter pages load RequireJS; plotly.js must not register as an anonymous AMD module there.
+        var tag = PlotlyHtml.ScriptTag();
+        Assert.StartsWith("<script type=\"text/javascript\">(function (define, module, exports) {", tag);
+        Assert.EndsWith("}).call(window, undefined, undefined, undefined);</script>", tag);
+    }
+
+    [Fact]
     public void A_history_without_test_metrics_draws_only_the_training_loss()
     {
         var trainOnly = History with { Epochs = [new EpochMetrics(1, 0.7, null, null, 1, 1e-3)] };
