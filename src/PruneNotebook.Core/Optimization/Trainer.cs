@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using TorchSharp;
@@ -12,6 +13,9 @@ namespace PruneNotebook.Core.Optimization;
 /// Trains a classifier with cross-entropy on mini-batches. Prints nothing: progress is reported
 /// once per epoch through <see cref="IProgress{T}"/>. The hot loop stays on the model's device:
 /// losses are accumulated in device tensors and read back once per epoch.
+/// Pruned parameters (see <see cref="PruningMasks"/>) stay exactly zero: their masks are multiplied in
+/// after every optimizer step — one in-place multiply per masked tensor, which, unlike masking gradients,
+/// also undoes what momentum, weight decay and Adam's moments would otherwise revive.
 /// </summary>
 public sealed class Trainer
 {
@@ -56,6 +60,8 @@ public sealed class Trainer
         device = TorchDevice.Of(model);
 
         torch.manual_seed(Options.Seed);
+        var masks = PruningMasks.Bindings(model);
+        ReapplyMasks(masks);
         using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
         var epochs = new List<EpochMetrics>(Options.Epochs);
         try
@@ -63,7 +69,7 @@ public sealed class Trainer
             for (var epoch = 1; epoch <= Options.Epochs; epoch++)
             {
                 var watch = Stopwatch.StartNew();
-                var trainLoss = RunEpoch(model, optimizer, train, device, Options.Seed + epoch, cancellationToken);
+                var trainLoss = RunEpoch(model, optimizer, masks, train, device, Options.Seed + epoch, cancellationToken);
                 watch.Stop();
                 var evaluation = test is null ? null : Evaluate(model, test, device: device);
                 var metrics = new EpochMetrics(epoch, trainLoss, evaluation?.Loss, evaluation?.Accuracy, watch.Elapsed.TotalSeconds, Options.LearningRate);
@@ -78,7 +84,14 @@ public sealed class Trainer
         return new TrainingHistory(model.GetType().Name, Options.Optimizer.Trim().ToLowerInvariant(), Options.BatchSize, epochs);
     }
 
-    private double RunEpoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TensorDataset train, Device device, long seed, CancellationToken cancellationToken)
+    private double RunEpoch(
+        nn.Module<Tensor, Tensor> model,
+        optim.Optimizer optimizer,
+        IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks,
+        TensorDataset train,
+        Device device,
+        long seed,
+        CancellationToken cancellationToken)
     {
         model.train();
         using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
@@ -96,9 +109,19 @@ public sealed class Trainer
             var loss = cross_entropy(model.call(x), y);
             loss.backward();
             optimizer.step();
+            ReapplyMasks(masks);
             lossSum.add_(loss.detach().to_type(ScalarType.Float64) * y.shape[0]);
         }
         return lossSum.cpu().item<double>() / train.Count;
+    }
+
+    private static void ReapplyMasks(IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks)
+    {
+        if (masks.Count == 0)
+            return;
+        using var noGrad = no_grad();
+        foreach (var (parameter, mask) in masks)
+            parameter.mul_(mask);
     }
 
     /// <summary>

@@ -1,0 +1,195 @@
+using PruneNotebook.Core.Reports;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Pruning;
+
+/// <summary>
+/// Prunes parameters of any TorchSharp model by masks, with PyTorch's <c>torch.nn.utils.prune</c> semantics:
+/// pruning again composes (pruned entries stay pruned, a fraction applies to what remains), exactly k entries or
+/// units are pruned, and every mask is computed before any is applied, so a failure leaves the model as it was.
+/// Masks live in <see cref="PruningMasks"/>; the <see cref="Optimization.Trainer"/> keeps pruned weights at zero.
+/// </summary>
+public static class Pruner
+{
+    /// <summary>The weights of every Linear and convolution layer, in module order (the usual targets).</summary>
+    public static IReadOnlyList<string> DefaultTargets(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ModuleTree.Named(model)
+            .Where(m => m.Module is Linear or Convolution)
+            .Select(m => ModuleTree.Qualify(m.Path, "weight"))
+            .ToList();
+    }
+
+    /// <summary>The weights of the named layers, e.g. <c>conv1, fc1</c> → <c>conv1.weight, fc1.weight</c>.</summary>
+    /// <exception cref="ArgumentException">A layer does not exist or has no weight; the message lists the prunable layers.</exception>
+    public static IReadOnlyList<string> WeightsOf(nn.Module model, IEnumerable<string> layers)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var modules = ModuleTree.Named(model).ToDictionary(m => m.Path, m => m.Module);
+        var result = new List<string>();
+        foreach (var layer in layers.Select(l => l.Trim()).Where(l => l.Length > 0))
+        {
+            if (!modules.TryGetValue(layer, out var module) || !module.named_parameters(recurse: false).Any(p => p.name == "weight"))
+            {
+                var prunable = string.Join(", ", DefaultTargets(model).Select(t => t[..t.LastIndexOf('.')]));
+                throw new ArgumentException($"{model.GetType().Name} has no layer '{layer}' with a weight: expected one of {prunable}.", nameof(layers));
+            }
+            result.Add(ModuleTree.Qualify(layer, "weight"));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Unstructured pruning: removes the lowest-scoring entries of each parameter (<see cref="PruningScope.Local"/>)
+    /// or of all of them together (<see cref="PruningScope.Global"/>).
+    /// </summary>
+    /// <param name="model">The model; its parameters are changed in place.</param>
+    /// <param name="parameters">Qualified parameter names, e.g. <c>conv1.weight</c>, <c>fc1.bias</c>.</param>
+    /// <param name="amount">Fraction of the still-unpruned entries, or a count.</param>
+    /// <param name="importance">The criterion, e.g. <see cref="LnNormImportance"/> (magnitude).</param>
+    /// <param name="scope">Local or global.</param>
+    /// <returns>The model's sparsity after pruning.</returns>
+    /// <exception cref="ArgumentException">Unknown parameter, or an amount larger than what is left; nothing was changed.</exception>
+    public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, IImportance importance, PruningScope scope = PruningScope.Local)
+    {
+        var targets = Targets(model, parameters);
+        ArgumentNullException.ThrowIfNull(importance);
+        var masks = new List<(nn.Module, string, Tensor)>();
+        using (var scope0 = NewDisposeScope())
+        {
+            var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
+            foreach (var group in groups)
+            {
+                var current = group.Select(t => PruningMasks.CurrentOrOnes(t.Module, t.Parameter, t.Value)).ToArray();
+                var eligible = cat(current.Select(m => m.ne(0).flatten()).ToArray());
+                var scores = cat(group.Select(t => importance.Score(t.Value, t.Name).flatten()).ToArray());
+                var k = amount.Resolve(eligible.sum().cpu().item<long>());
+                var chosen = KSmallest.Select(scores, eligible, k);
+                long offset = 0;
+                for (var i = 0; i < group.Length; i++)
+                {
+                    var size = group[i].Value.numel();
+                    var pruned = chosen.narrow(0, offset, size).reshape(group[i].Value.shape);
+                    masks.Add((group[i].Module, group[i].Parameter, current[i].masked_fill(pruned, 0).DetachFromDisposeScope()));
+                    offset += size;
+                }
+            }
+        }
+        return Commit(model, masks);
+    }
+
+    /// <summary>
+    /// Structured pruning: removes whole units — slices along <paramref name="dim"/> (0: rows of a Linear weight, filters
+    /// of a convolution; 1: input columns / channels) — with the lowest unit scores, per parameter or globally. With
+    /// <paramref name="dim"/> 0 a unit's bias entry is pruned with it.
+    /// </summary>
+    /// <param name="model">The model; its parameters are changed in place.</param>
+    /// <param name="parameters">Qualified weight names.</param>
+    /// <param name="amount">Fraction of the still-alive units, or a count of units.</param>
+    /// <param name="importance">The unit criterion, e.g. <c>new LnNormImportance(2)</c>.</param>
+    /// <param name="dim">The dimension whose slices are units.</param>
+    /// <param name="scope">Local or global.</param>
+    /// <returns>The model's sparsity after pruning.</returns>
+    /// <exception cref="ArgumentException">Unknown parameter, a dimension it does not have, or an amount larger than what is left.</exception>
+    public static SparsityReport Structured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, IImportance importance, int dim = 0, PruningScope scope = PruningScope.Local)
+    {
+        var targets = Targets(model, parameters);
+        ArgumentNullException.ThrowIfNull(importance);
+        foreach (var t in targets.Where(t => dim < 0 || dim >= t.Value.dim()))
+            throw new ArgumentException($"'{t.Name}' has {t.Value.dim()} dimensions, so it has no dimension {dim} to prune along: expected 0..{t.Value.dim() - 1}.", nameof(dim));
+        var masks = new List<(nn.Module, string, Tensor)>();
+        using (var scope0 = NewDisposeScope())
+        {
+            var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
+            foreach (var group in groups)
+            {
+                var current = group.Select(t => PruningMasks.CurrentOrOnes(t.Module, t.Parameter, t.Value)).ToArray();
+                var alive = cat(current.Select(m => UnitsAlive(m, dim)).ToArray());
+                var scores = cat(group.Select(t => importance.ScoreUnits(t.Value, t.Name, dim).to_type(ScalarType.Float32)).ToArray());
+                var k = amount.Resolve(alive.sum().cpu().item<long>(), "units to prune");
+                var chosen = KSmallest.Select(scores, alive, k);
+                long offset = 0;
+                for (var i = 0; i < group.Length; i++)
+                {
+                    var (module, parameterName, value, _) = group[i];
+                    var units = value.shape[dim];
+                    var keepUnits = chosen.narrow(0, offset, units).logical_not();
+                    var shape = Enumerable.Repeat(1L, (int)value.dim()).ToArray();
+                    shape[dim] = units;
+                    var keep = keepUnits.reshape(shape).to_type(value.dtype);
+                    masks.Add((module, parameterName, current[i].mul(keep).DetachFromDisposeScope()));
+                    if (dim == 0 && parameterName == "weight" && BiasOf(module) is { } bias && bias.shape.SequenceEqual([units]))
+                    {
+                        var biasMask = PruningMasks.CurrentOrOnes(module, "bias", bias).mul(keepUnits.to_type(bias.dtype));
+                        masks.Add((module, "bias", biasMask.DetachFromDisposeScope()));
+                    }
+                    offset += units;
+                }
+            }
+        }
+        return Commit(model, masks);
+    }
+
+    /// <summary>
+    /// Applies a mask the caller made (PyTorch's <c>custom_from_mask</c>): 1 keeps, 0 prunes; composed with any existing mask.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown parameter, a mask of another shape, or values other than 0 and 1.</exception>
+    public static SparsityReport ApplyMask(nn.Module model, string parameter, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        var target = Targets(model, [parameter])[0];
+        if (!mask.shape.SequenceEqual(target.Value.shape))
+            throw new ArgumentException(
+                $"The mask for '{parameter}' has shape ({string.Join(", ", mask.shape)}), but the parameter has shape ({string.Join(", ", target.Value.shape)}).", nameof(mask));
+        using var scope = NewDisposeScope();
+        var onDevice = mask.to(target.Value.device).to_type(target.Value.dtype);
+        if (onDevice.ne(0).logical_and(onDevice.ne(1)).any().cpu().item<bool>())
+            throw new ArgumentException($"The mask for '{parameter}' must hold only 0 (prune) and 1 (keep).", nameof(mask));
+        var composed = PruningMasks.CurrentOrOnes(target.Module, target.Parameter, target.Value).mul(onDevice);
+        return Commit(model, [(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
+    }
+
+    private static Tensor UnitsAlive(Tensor mask, int dim)
+    {
+        var moved = mask.movedim([dim], [0]);
+        return moved.reshape(moved.shape[0], -1).ne(0).any(1);
+    }
+
+    private static Parameter? BiasOf(nn.Module module) =>
+        module.named_parameters(recurse: false).Where(p => p.name == "bias").Select(p => p.parameter).FirstOrDefault();
+
+    private static (nn.Module Module, string Parameter, Parameter Value, string Name)[] Targets(nn.Module model, IEnumerable<string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var names = parameters.ToList();
+        if (names.Count == 0)
+            throw new ArgumentException("No parameters to prune: name at least one, e.g. fc1.weight.", nameof(parameters));
+        var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"Parameter '{duplicate.Key}' is named twice.", nameof(parameters));
+        return names.Select(n =>
+        {
+            var (module, local, value) = ModuleTree.Resolve(model, n);
+            return (module, local, value, n);
+        }).ToArray();
+    }
+
+    private static SparsityReport Commit(nn.Module model, List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
+    {
+        try
+        {
+            foreach (var (module, parameter, mask) in masks)
+                PruningMasks.Commit(module, parameter, mask);
+        }
+        finally
+        {
+            foreach (var (_, _, mask) in masks)
+                mask.Dispose();
+        }
+        return SparsityReport.Create(model);
+    }
+}
