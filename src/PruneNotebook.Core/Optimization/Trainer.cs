@@ -40,6 +40,10 @@ public sealed class Trainer
     /// <param name="device">Device to train on; the model is moved there. Default: the model's device.</param>
     /// <param name="progress">Receives each epoch's metrics as soon as the epoch ends.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <param name="afterStep">
+    /// Called after every optimizer step with the number of steps completed so far in this run (1, 2, …); returns
+    /// <c>true</c> when it changed the pruning masks (as a <see cref="GradualSchedule"/> does), so they are re-read.
+    /// </param>
     /// <returns>The per-epoch history.</returns>
     /// <exception cref="OperationCanceledException">Cancelled; the model keeps the weights of the last completed step and is left in eval mode.</exception>
     public TrainingHistory Fit(
@@ -48,7 +52,8 @@ public sealed class Trainer
         TensorDataset? test = null,
         Device? device = null,
         IProgress<EpochMetrics>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Func<long, bool>? afterStep = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -61,6 +66,7 @@ public sealed class Trainer
 
         torch.manual_seed(Options.Seed);
         var masks = PruningMasks.Bindings(model);
+        long steps = 0;
         ReapplyMasks(masks);
         using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
         var epochs = new List<EpochMetrics>(Options.Epochs);
@@ -69,7 +75,7 @@ public sealed class Trainer
             for (var epoch = 1; epoch <= Options.Epochs; epoch++)
             {
                 var watch = Stopwatch.StartNew();
-                var trainLoss = RunEpoch(model, optimizer, masks, train, device, Options.Seed + epoch, cancellationToken);
+                var trainLoss = RunEpoch(model, optimizer, ref masks, ref steps, afterStep, train, device, Options.Seed + epoch, cancellationToken);
                 watch.Stop();
                 var evaluation = test is null ? null : Evaluate(model, test, device: device);
                 var metrics = new EpochMetrics(epoch, trainLoss, evaluation?.Loss, evaluation?.Accuracy, watch.Elapsed.TotalSeconds, Options.LearningRate);
@@ -87,7 +93,9 @@ public sealed class Trainer
     private double RunEpoch(
         nn.Module<Tensor, Tensor> model,
         optim.Optimizer optimizer,
-        IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks,
+        ref IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks,
+        ref long steps,
+        Func<long, bool>? afterStep,
         TensorDataset train,
         Device device,
         long seed,
@@ -110,6 +118,9 @@ public sealed class Trainer
             loss.backward();
             optimizer.step();
             ReapplyMasks(masks);
+            steps++;
+            if (afterStep is not null && afterStep(steps))
+                masks = PruningMasks.Bindings(model);
             lossSum.add_(loss.detach().to_type(ScalarType.Float64) * y.shape[0]);
         }
         return lossSum.cpu().item<double>() / train.Count;

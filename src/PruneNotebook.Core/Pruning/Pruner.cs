@@ -134,6 +134,44 @@ public static class Pruner
     }
 
     /// <summary>
+    /// Prunes <paramref name="parameters"/> (more) until they hold <paramref name="sparsity"/> masked entries — in total
+    /// for <see cref="PruningScope.Global"/>, each on its own for <see cref="PruningScope.Local"/>. Already-masked entries
+    /// count; parameters already as sparse are left alone. This is the step the schedules take.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> is outside [0, 1].</exception>
+    public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, IImportance importance, PruningScope scope = PruningScope.Global)
+    {
+        if (!(sparsity >= 0 && sparsity <= 1))
+            throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "The target sparsity must be in [0, 1].");
+        var targets = Targets(model, parameters);
+        var masked = targets.Select(t => MaskedCount(t.Module, t.Parameter)).ToArray();
+        if (scope == PruningScope.Global)
+        {
+            var total = targets.Sum(t => t.Value.numel());
+            var more = (long)Math.Round(sparsity * total, MidpointRounding.ToEven) - masked.Sum();
+            return more > 0
+                ? Unstructured(model, parameters, PruningAmount.Exactly(more), importance, PruningScope.Global)
+                : SparsityReport.Create(model);
+        }
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var more = (long)Math.Round(sparsity * targets[i].Value.numel(), MidpointRounding.ToEven) - masked[i];
+            if (more > 0)
+                Unstructured(model, [targets[i].Name], PruningAmount.Exactly(more), importance);
+        }
+        return SparsityReport.Create(model);
+    }
+
+    private static long MaskedCount(nn.Module module, string parameter)
+    {
+        var mask = PruningMasks.Get(module, parameter);
+        if (mask is null)
+            return 0;
+        using var zeros = mask.eq(0).sum();
+        return zeros.cpu().item<long>();
+    }
+
+    /// <summary>
     /// Applies a mask the caller made (PyTorch's <c>custom_from_mask</c>): 1 keeps, 0 prunes; composed with any existing mask.
     /// </summary>
     /// <exception cref="ArgumentException">Unknown parameter, a mask of another shape, or values other than 0 and 1.</exception>
