@@ -99,12 +99,26 @@ def error(amount, size=48):
 
 errors = {"negative": error(-0.1), "above_one": error(1.5), "negative_count": error(-3), "count_too_large": error(100)}
 
+# A state_dict saved by PyTorch from a pruned model: weight_orig + weight_mask for the pruned layers.
+saved = model(10)
+prune.l1_unstructured(saved["fc"], "weight", amount=0.5)
+prune.ln_structured(saved["conv"], "weight", amount=0.5, n=2, dim=0)
 OUT.parent.mkdir(parents=True, exist_ok=True)
+torch.save(saved.state_dict(), OUT.parent / "pytorch-pruned-fcconv.pt")
+saved_state = {
+    "file": "pytorch-pruned-fcconv.pt",
+    "keys": sorted(saved.state_dict().keys()),
+    "masks": masks(saved),
+    "effective": {f"{n}.weight": [float(v) for v in mod.weight.detach().flatten()] for n, mod in saved.items()},
+    "bias": {f"{n}.bias": [float(v) for v in mod.bias.detach().flatten()] for n, mod in saved.items()},
+}
+
 OUT.write_text(json.dumps({
     "generator": f"torch {torch.__version__}, tests/reference/pytorch_pruning_reference.py",
     "cases": cases,
     "roundings": roundings,
     "ties": {"shape": [10, 12], "values": [float(v) for v in tied.flatten()], "results": ties},
     "errors": errors,
+    "saved_state_dict": saved_state,
 }, indent=1) + "\n")
 print(f"wrote {OUT.relative_to(pathlib.Path.cwd()) if OUT.is_relative_to(pathlib.Path.cwd()) else OUT}")

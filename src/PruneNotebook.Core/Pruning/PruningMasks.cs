@@ -120,6 +120,47 @@ public static class PruningMasks
         parameter.mul_(newMask);
     }
 
+    /// <summary>Every mask with the values its parameter had before pruning, for saving: (qualified name, mask, original).</summary>
+    internal static IReadOnlyList<(string Name, Tensor Mask, Tensor Original)> Entries(nn.Module model)
+    {
+        var found = new List<(string, Tensor, Tensor)>();
+        foreach (var (path, module) in ModuleTree.Named(model))
+        {
+            if (!Table.TryGetValue(module, out var entries))
+                continue;
+            foreach (var (parameter, entry) in entries)
+                found.Add((ModuleTree.Qualify(path, parameter), entry.Mask, entry.Original));
+        }
+        return found;
+    }
+
+    /// <summary>Drops every mask of <paramref name="model"/> without touching its weights (before loading new ones).</summary>
+    internal static void Clear(nn.Module model)
+    {
+        foreach (var (_, module) in ModuleTree.Named(model))
+        {
+            if (!Table.TryGetValue(module, out var entries))
+                continue;
+            foreach (var entry in entries.Values)
+                entry.Dispose();
+            entries.Clear();
+        }
+    }
+
+    /// <summary>Installs a saved mask and original for a parameter whose (already masked) values were just loaded.</summary>
+    internal static void Restore(nn.Module model, string name, Tensor mask, Tensor original)
+    {
+        var (module, parameterName, parameter) = ModuleTree.Resolve(model, name);
+        var entries = Table.GetOrCreateValue(module);
+        if (entries.Remove(parameterName, out var old))
+            old.Dispose();
+        entries[parameterName] = new Entry(
+            mask.to_type(parameter.dtype).to(parameter.device).clone().DetachFromDisposeScope(),
+            original.to_type(parameter.dtype).to(parameter.device).clone().DetachFromDisposeScope());
+        using var noGrad = no_grad();
+        parameter.mul_(entries[parameterName].Mask);
+    }
+
     /// <summary>The current mask of a parameter, or a tensor of ones when it is not pruned yet (caller disposes).</summary>
     internal static Tensor CurrentOrOnes(nn.Module owner, string parameterName, Tensor parameter) =>
         Table.TryGetValue(owner, out var entries) && entries.TryGetValue(parameterName, out var entry)
