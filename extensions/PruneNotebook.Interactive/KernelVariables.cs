@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.CSharp;
+using PruneNotebook.Core.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,4 +25,24 @@ internal static class KernelVariables
             _ => throw new UsageException($"Variable '{name}' is a {value.GetType().Name}, not a TorchSharp module: expected a Module<Tensor, Tensor> such as LeNet5."),
         };
     }
+
+    /// <summary>The dataset held by C# variable <paramref name="name"/>: a TensorDataset, or a FashionMnist's test split.</summary>
+    /// <exception cref="UsageException">No such variable, or it holds something else.</exception>
+    public static TensorDataset GetDataset(CSharpKernel csharp, string name, string example)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new UsageException($"Missing --data: expected the name of a C# variable holding a TensorDataset or FashionMnist, e.g. {example}.");
+        if (!csharp.TryGetValue<object>(name, out var value))
+            throw new UsageException($"No C# variable named '{name}': load data first (e.g. var data = FashionMnist.Load();), then run {example}.");
+        return value switch
+        {
+            TensorDataset dataset => dataset,
+            FashionMnist fashion => fashion.Test,
+            _ => throw new UsageException($"Variable '{name}' is a {value?.GetType().Name ?? "null"}, not a dataset: expected a TensorDataset or a FashionMnist."),
+        };
+    }
+
+    /// <summary>Names of the C# variables whose values are <typeparamref name="T"/>, for completions.</summary>
+    public static IEnumerable<string> Names<T>(CSharpKernel csharp) =>
+        csharp.ScriptState?.Variables.Where(v => v.Value is T).Select(v => v.Name).Distinct().ToList() ?? [];
 }

@@ -24,16 +24,25 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
 
         RegisterFormatters(VisualizationHost.LoadRenderer());
         SummaryMagic.Register(csharp);
+        PruningMagics.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
     }
 
+    /// <summary>The Core records that render as HTML (tables and charts).</summary>
+    internal static readonly Type[] RenderedTypes =
+    [
+        typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
+        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison),
+    ];
+
     internal static void RegisterFormatters(Func<object, string?> render)
     {
-        Formatter.Register<NetworkSummary>((summary, writer) => writer.Write(render(summary)), HtmlFormatter.MimeType);
-        Formatter.Register<TrainingHistory>((history, writer) => writer.Write(render(history)), HtmlFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(NetworkSummary), HtmlFormatter.MimeType);
-        Formatter.SetPreferredMimeTypesFor(typeof(TrainingHistory), HtmlFormatter.MimeType);
+        foreach (var type in RenderedTypes)
+        {
+            Formatter.Register(type, (value, writer) => writer.Write(render(value)), HtmlFormatter.MimeType);
+            Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
+        }
     }
 }

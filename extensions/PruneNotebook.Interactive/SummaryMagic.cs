@@ -21,7 +21,7 @@ internal static class SummaryMagic
                 {
                     AllowImplicitName = true,
                     Required = true,
-                }.AddCompletions(() => ModuleVariableNames(csharp)),
+                }.AddCompletions(() => KernelVariables.Names<TorchSharp.torch.nn.Module>(csharp)),
                 new KernelDirectiveParameter("--input-shape", "Input shape including the batch size, e.g. 1,1,28,28 (inferred for the zoo models and MLPs)."),
             },
         };
@@ -57,11 +57,4 @@ internal static class SummaryMagic
             context.Display(summary, "text/html");
         }));
     }
-
-    private static IEnumerable<string> ModuleVariableNames(CSharpKernel csharp) =>
-        csharp.ScriptState?.Variables
-            .Where(v => v.Value is TorchSharp.torch.nn.Module)
-            .Select(v => v.Name)
-            .Distinct()
-            .ToList() ?? [];
 }

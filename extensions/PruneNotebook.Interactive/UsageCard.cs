@@ -8,6 +8,8 @@ internal static class UsageCard
         + "<b>PruneNotebook</b> loaded. "
         + "<code>using PruneNotebook.Core.Data; using PruneNotebook.Core.Models; using PruneNotebook.Core.Optimization;</code><br/>"
         + "<code>#!summary &lt;model&gt; [--input-shape 1,1,28,28]</code> — layers, shapes, parameters and MACs (dense and nonzero).<br/>"
-        + "Returning a <code>NetworkSummary</code> or <code>TrainingHistory</code> from a cell renders it as a table or learning curve."
+        + "<code>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1]</code> — prune by masks.<br/>"
+        + "<code>#!sparsity &lt;model&gt;</code> — sparsity maps; <code>#!sensitivity &lt;model&gt; --data &lt;dataset&gt; [--amounts 0.3,0.6,0.9]</code> — per-layer sensitivity.<br/>"
+        + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code> or <code>PruningComparison</code> from a cell renders it."
         + "</div>";
 }

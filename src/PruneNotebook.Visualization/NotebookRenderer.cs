@@ -12,13 +12,22 @@ public sealed class NotebookRenderer
     private bool _plotlyJsEmitted;
 
     /// <summary>The record types <see cref="Render"/> understands.</summary>
-    public static IReadOnlyList<Type> SupportedTypes { get; } = [typeof(NetworkSummary), typeof(TrainingHistory)];
+    public static IReadOnlyList<Type> SupportedTypes { get; } =
+    [
+        typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
+        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison),
+    ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
     public string? Render(object value) => value switch
     {
         NetworkSummary summary => NetworkSummaryHtml.ToHtml(summary),
         TrainingHistory history => Chart(TrainingHistoryChart.ToChart(history)),
+        SparsityReport report => SparsityReportHtml.ToHtml(report),
+        SparsityMap map => Chart(PruningCharts.KeptPerLayer(map)) + string.Concat(PruningCharts.SparsityHeatmaps(map).Select(Chart)),
+        SensitivityReport sensitivity => Chart(PruningCharts.Sensitivity(sensitivity)),
+        PruningHistory run => Chart(PruningCharts.Comparison(new PruningComparison([run]))),
+        PruningComparison comparison => Chart(PruningCharts.Comparison(comparison)),
         _ => null,
     };
 

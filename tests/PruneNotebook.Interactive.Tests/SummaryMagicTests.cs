@@ -9,61 +9,14 @@ using PruneNotebook.Core.Reports;
 namespace PruneNotebook.Interactive.Tests;
 
 [Collection(KernelCollection.Name)]
-public sealed class SummaryMagicTests : IAsyncLifetime
+public sealed class SummaryMagicTests : KernelTestBase
 {
-    private CompositeKernel _kernel = null!;
-    private CSharpKernel _csharp = null!;
-    private KernelCommandResult _loadResult = null!;
-
-    public async Task InitializeAsync()
-    {
-        _csharp = new CSharpKernel();
-        _kernel = new CompositeKernel { _csharp };
-        _kernel.DefaultKernelName = _csharp.Name;
-        // Load the extension as the kernel does (OnLoadAsync with the root kernel, inside a command).
-        var extension = typeof(PruneNotebookKernelExtension).Assembly.Location;
-        _loadResult = await _kernel.SendAsync(new SubmitCode($"""
-            #r "{extension}"
-            await new PruneNotebook.Interactive.PruneNotebookKernelExtension().OnLoadAsync(
-                Microsoft.DotNet.Interactive.KernelInvocationContext.Current.HandlingKernel.RootKernel);
-            """));
-        Assert.Empty(_loadResult.Events.OfType<CommandFailed>());
-        await _csharp.SetValueAsync("model", new LeNet5(), typeof(LeNet5));
-        await _csharp.SetValueAsync("mlp", new LeNet300_100(), typeof(LeNet300_100));
-        await _csharp.SetValueAsync("text", "not a model", typeof(string));
-        await _csharp.SetValueAsync("convnet", TorchSharp.torch.nn.Sequential(TorchSharp.torch.nn.Conv2d(1, 4, 3)), typeof(TorchSharp.Modules.Sequential));
-    }
-
-    public Task DisposeAsync()
-    {
-        _kernel.Dispose();
-        Formatter.ResetToDefault();
-        return Task.CompletedTask;
-    }
-
-    private async Task<string> DisplayedHtml(string code)
-    {
-        var result = await _kernel.SendAsync(new SubmitCode(code));
-        var failure = result.Events.OfType<CommandFailed>().FirstOrDefault();
-        Assert.True(failure is null, failure?.Message);
-        var displayed = Assert.Single(result.Events.OfType<DisplayedValueProduced>());
-        return Assert.Single(displayed.FormattedValues, v => v.MimeType == "text/html").Value;
-    }
-
-    private async Task<string> FailureMessage(string code)
-    {
-        var result = await _kernel.SendAsync(new SubmitCode(code));
-        var failure = Assert.Single(result.Events.OfType<CommandFailed>());
-        Assert.DoesNotContain("   at ", failure.Message);
-        Assert.DoesNotContain('\n', failure.Message.Trim());
-        return failure.Message;
-    }
-
     [Fact]
     public void Loading_shows_the_usage_card()
     {
-        var card = _loadResult.Events.OfType<DisplayedValueProduced>().SelectMany(e => e.FormattedValues).Single(v => v.MimeType == "text/html");
+        var card = LoadResult.Events.OfType<DisplayedValueProduced>().SelectMany(e => e.FormattedValues).Single(v => v.MimeType == "text/html");
         Assert.Contains("#!summary", card.Value);
+        Assert.Contains("#!prune", card.Value);
     }
 
     [Fact]
@@ -122,7 +75,7 @@ public sealed class SummaryMagicTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_option_is_refused_and_the_kernel_stays_usable()
     {
-        var result = await _kernel.SendAsync(new SubmitCode("#!summary model --depth 3"));
+        var result = await Kernel.SendAsync(new SubmitCode("#!summary model --depth 3"));
         var failure = Assert.Single(result.Events.OfType<CommandFailed>());
         Assert.Contains("--depth", failure.Message);
 
@@ -133,7 +86,7 @@ public sealed class SummaryMagicTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_model_argument_is_refused()
     {
-        var result = await _kernel.SendAsync(new SubmitCode("#!summary"));
+        var result = await Kernel.SendAsync(new SubmitCode("#!summary"));
         Assert.Single(result.Events.OfType<CommandFailed>());
     }
 
@@ -146,10 +99,4 @@ public sealed class SummaryMagicTests : IAsyncLifetime
         Assert.Contains("82.41", html);
         Assert.DoesNotContain("cdn.plot.ly/plotly", html);
     }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public class KernelCollection
-{
-    public const string Name = "kernel";
 }

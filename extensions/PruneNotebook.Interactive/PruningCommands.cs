@@ -1,0 +1,60 @@
+using Microsoft.DotNet.Interactive.Commands;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary><c>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1] [--seed 0]</c>.</summary>
+public sealed class PruneCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Fraction (0.9, 90%) of what remains, or a count (120).</summary>
+    public string? Amount { get; set; }
+
+    /// <summary><c>l1</c> (magnitude), <c>ln</c> (Ln norm, structured) or <c>random</c>.</summary>
+    public string? Method { get; set; }
+
+    /// <summary><c>local</c> (each layer alone) or <c>global</c> (one threshold).</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>Prune whole units (rows / filters) instead of single weights.</summary>
+    public bool Structured { get; set; }
+
+    /// <summary>Dimension of the units for structured pruning (0: outputs, 1: inputs).</summary>
+    public string? Dim { get; set; }
+
+    /// <summary>Norm order for <c>ln</c>.</summary>
+    public string? N { get; set; }
+
+    /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
+    public string? Layers { get; set; }
+
+    /// <summary>Seed for <c>random</c>.</summary>
+    public string? Seed { get; set; }
+}
+
+/// <summary><c>#!sparsity &lt;model&gt; [--layers conv1,fc1]</c>: sparsity maps and kept fraction per layer.</summary>
+public sealed class SparsityCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
+    public string? Layers { get; set; }
+}
+
+/// <summary><c>#!sensitivity &lt;model&gt; --data &lt;variable&gt; [--amounts 0.1,0.3,0.5,0.7,0.9] [--layers ...]</c>.</summary>
+public sealed class SensitivityCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>C# variable holding a TensorDataset, or a FashionMnist (its test split is used).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Comma-separated sparsities.</summary>
+    public string? Amounts { get; set; }
+
+    /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
+    public string? Layers { get; set; }
+}

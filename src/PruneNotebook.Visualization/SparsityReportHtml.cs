@@ -1,0 +1,65 @@
+using System.Text;
+using PruneNotebook.Core.Reports;
+
+namespace PruneNotebook.Visualization;
+
+/// <summary>Renders a <see cref="SparsityReport"/> as an HTML table.</summary>
+public static class SparsityReportHtml
+{
+    /// <summary>One row per parameter (shape, entries, zeros, sparsity, dead units and inputs, masked) and a total row.</summary>
+    public static string ToHtml(SparsityReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder();
+        sb.Append("<div class=\"prunenotebook-sparsity\" style=\"font-family:system-ui,sans-serif;font-size:13px\">");
+        sb.Append("<div style=\"font-weight:600;margin:4px 0\">").Append(Html.Encode(report.ModelName)).Append(" · sparsity</div>");
+        sb.Append("<table style=\"border-collapse:collapse\"><thead><tr>");
+        foreach (var header in new[] { "Parameter", "Shape", "Entries", "Zeros", "Sparsity", "Dead units", "Dead inputs", "Masked" })
+            sb.Append("<th style=\"text-align:left;border-bottom:2px solid #888;padding:2px 8px\">").Append(header).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var p in report.Parameters)
+        {
+            sb.Append("<tr>");
+            Cell(sb, Html.Encode(p.Name), mono: true);
+            Cell(sb, Html.Shape(p.Shape));
+            Cell(sb, Html.Count(p.Count), right: true);
+            Cell(sb, Html.Count(p.Zeros), right: true);
+            Cell(sb, Bar(p.Sparsity), right: false);
+            Cell(sb, $"{Html.Count(p.DeadUnits)} / {Html.Count(p.Units)}", right: true);
+            Cell(sb, p.Inputs == 0 ? "" : $"{Html.Count(p.DeadInputs)} / {Html.Count(p.Inputs)}", right: true);
+            Cell(sb, p.Masked ? "✓" : "");
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody><tfoot><tr style=\"font-weight:600\">");
+        Cell(sb, "Total");
+        Cell(sb, "");
+        Cell(sb, Html.Count(report.Total), right: true);
+        Cell(sb, Html.Count(report.Zeros), right: true);
+        Cell(sb, Bar(report.Sparsity));
+        Cell(sb, "");
+        Cell(sb, "");
+        Cell(sb, "");
+        sb.Append("</tr></tfoot></table>");
+        var compression = double.IsInfinity(report.Compression) ? "∞" : report.Compression.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);
+        sb.Append("<div style=\"margin:4px 0;color:#555\">").Append(Html.Percent(report.Sparsity)).Append(" of ")
+          .Append(Html.Compact(report.Total)).Append(" parameters are zero: ").Append(compression).Append("× fewer nonzero weights</div>");
+        sb.Append("</div>");
+        return sb.ToString();
+    }
+
+    private static string Bar(double fraction)
+    {
+        var width = (int)Math.Round(fraction * 80);
+        return $"<span style=\"display:inline-block;width:80px;height:8px;background:#e6eef7;vertical-align:middle\"><span style=\"display:block;width:{width}px;height:8px;background:#c0392b\"></span></span> {Html.Percent(fraction)}";
+    }
+
+    private static void Cell(StringBuilder sb, string content, bool right = false, bool mono = false)
+    {
+        sb.Append("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd");
+        if (right)
+            sb.Append(";text-align:right;font-variant-numeric:tabular-nums");
+        if (mono)
+            sb.Append(";font-family:monospace");
+        sb.Append("\">").Append(content).Append("</td>");
+    }
+}
