@@ -4,7 +4,8 @@
 #   ./build.sh test    set up, build, pack, run every test project and execute every notebook
 #   ./build.sh setup   only the machine set-up (apt packages, .NET tools, Jupyter kernel, libstdc++ fix)
 #   ./build.sh pack    set up, build and pack the extension into packages-local/
-#   ./build.sh bench   set up, build, run the benchmarks in bench/ (side by side with PyTorch)
+#   ./build.sh bench   set up, build, run the benchmarks in bench/ (side by side with PyTorch);
+#                      arguments go to bench/run.sh, e.g. ./build.sh bench pruning --repeats 5
 # Extra arguments go to dotnet build, e.g. ./build.sh test -p:TorchBackend=cuda
 set -euo pipefail
 
@@ -155,6 +156,6 @@ case "$command" in
   test)
     setup; build; pack
     if run_tests; then say "all tests and notebooks passed"; else fail "some tests or notebooks failed (see above)"; fi ;;
-  bench) setup; build; bash bench/run.sh ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  bench) bench_args=("${build_args[@]}"); build_args=(); setup; build; bash bench/run.sh "${bench_args[@]}" ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

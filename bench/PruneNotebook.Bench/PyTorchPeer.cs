@@ -37,6 +37,7 @@ public static class PyTorchPeer
                      "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
                      "--examples", options.Examples.ToString(CultureInfo.InvariantCulture),
                      "--warmup-batches", options.WarmupBatches.ToString(CultureInfo.InvariantCulture),
+                     "--repeats", options.Repeats.ToString(CultureInfo.InvariantCulture),
                  })
             start.ArgumentList.Add(argument);
 
@@ -61,8 +62,8 @@ public static class PyTorchPeer
             var root = json.RootElement;
             version = root.TryGetProperty("torch_version", out var v) ? v.GetString() : null;
             var examples = root.GetProperty("examples").GetInt64();
-            var imagesPerSecond = root.GetProperty("images_per_second").GetDouble();
-            return new ThroughputResult("PyTorch", examples, examples / imagesPerSecond, root.GetProperty("test_accuracy").GetDouble());
+            var seconds = root.GetProperty("seconds").GetDouble();
+            return new ThroughputResult("PyTorch", examples, seconds, root.GetProperty("test_accuracy").GetDouble());
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

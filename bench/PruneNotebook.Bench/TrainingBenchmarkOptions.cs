@@ -1,7 +1,8 @@
 namespace PruneNotebook.Bench;
 
 /// Options of the <c>training</c> benchmark, shared by all three contenders.
-public sealed record TrainingBenchmarkOptions(int Threads = 2, int Examples = 60_000, int WarmupBatches = 50)
+/// With <c>Repeats</c> &gt; 1 each contender is measured that many times and the median run is reported.
+public sealed record TrainingBenchmarkOptions(int Threads = 2, int Examples = 60_000, int WarmupBatches = 50, int Repeats = 1)
 {
     public const int BatchSize = 128;
     public const double LearningRate = 1e-3;
@@ -19,6 +20,7 @@ public sealed record TrainingBenchmarkOptions(int Threads = 2, int Examples = 60
                 "--threads" => options with { Threads = PositiveInt(name, Value()) },
                 "--examples" => options with { Examples = PositiveInt(name, Value()) },
                 "--warmup-batches" => options with { WarmupBatches = NonNegativeInt(name, Value()) },
+                "--repeats" => options with { Repeats = PositiveInt(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option '{name}' for the training benchmark."),
             };
         }

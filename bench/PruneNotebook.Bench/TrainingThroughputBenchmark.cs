@@ -24,19 +24,42 @@ public static class TrainingThroughputBenchmark
         Console.WriteLine($"LeNet-5 training throughput on Fashion-MNIST ({data.Directory}): Adam lr {TrainingBenchmarkOptions.LearningRate}, batch {TrainingBenchmarkOptions.BatchSize}, CPU");
         Console.WriteLine($"threads: {get_num_threads()} intra-op / {get_num_interop_threads()} inter-op (TorchSharp {torchSharpVersion}); " +
                           $"warm-up {options.WarmupBatches} batches, then {examples:N0} timed examples ({(examples + TrainingBenchmarkOptions.BatchSize - 1) / TrainingBenchmarkOptions.BatchSize} batches)");
+        if (options.Threads > 1)
+        {
+            var efficiency = ParallelismProbe.Efficiency(options.Threads);
+            Console.WriteLine($"host check: {options.Threads} busy threads together each run at {efficiency:P0} of one thread alone" +
+                              (efficiency < 0.7
+                                  ? $" -> WARNING: this machine does not deliver {options.Threads} cores now (oversubscribed VM?); " +
+                                    "figures at this thread count are not meaningful, compare with --threads 1"
+                                  : ""));
+        }
         Console.WriteLine();
 
-        Console.Write("(a) ours: Trainer.Fit ... ");
-        var ours = TrainerThroughput.Measure(data, options);
-        Console.WriteLine($"{ours.ImagesPerSecond:N0} images/s");
-        Console.Write("(b) bare TorchSharp loop ... ");
-        var bare = BareLoopThroughput.Measure(data, options);
-        Console.WriteLine($"{bare.ImagesPerSecond:N0} images/s");
-        Console.Write("(c) PyTorch (/usr/bin/python3) ... ");
+        // The two in-process contenders alternate which goes first, so neither always pays for a cold process.
+        var oursRuns = new List<ThroughputResult>();
+        var bareRuns = new List<ThroughputResult>();
+        for (var run = 0; run < options.Repeats; run++)
+        {
+            if (run % 2 == 0)
+            {
+                oursRuns.Add(Measure("(a) ours: Trainer.Fit", () => TrainerThroughput.Measure(data, options)));
+                bareRuns.Add(Measure("(b) bare TorchSharp loop", () => BareLoopThroughput.Measure(data, options)));
+            }
+            else
+            {
+                bareRuns.Add(Measure("(b) bare TorchSharp loop", () => BareLoopThroughput.Measure(data, options)));
+                oursRuns.Add(Measure("(a) ours: Trainer.Fit", () => TrainerThroughput.Measure(data, options)));
+            }
+        }
+        var ours = ThroughputResult.Median(oursRuns);
+        var bare = ThroughputResult.Median(bareRuns);
+        Console.Write($"(c) PyTorch (/usr/bin/python3{(options.Repeats > 1 ? $", {options.Repeats} runs" : "")}) ... ");
         var pytorch = PyTorchPeer.Measure(repoRoot, options, out var pytorchVersion, out var problem);
         Console.WriteLine(pytorch is null ? "unavailable" : $"{pytorch.ImagesPerSecond:N0} images/s");
         Console.WriteLine();
 
+        if (options.Repeats > 1)
+            Console.WriteLine($"median of {options.Repeats} runs each:");
         ResultTable.Print(
             [ours, bare, pytorch],
             ["ours (Trainer.Fit)", "bare TorchSharp", $"PyTorch {pytorchVersion ?? ""}".Trim()],
@@ -47,5 +70,13 @@ public static class TrainingThroughputBenchmark
             Console.WriteLine(problem);
         }
         return 0;
+    }
+
+    private static ThroughputResult Measure(string label, Func<ThroughputResult> measure)
+    {
+        Console.Write($"{label} ... ");
+        var result = measure();
+        Console.WriteLine($"{result.ImagesPerSecond:N0} images/s");
+        return result;
     }
 }

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Pruning;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Bench;
+
+/// <summary>
+/// `pruning`: 90 % global magnitude pruning of a 16.8 M-weight MLP (ours vs PyTorch's API, its kthvalue threshold and one
+/// read+write pass), and masked-training step time against dense on LeNet-5 and on the MLP.
+/// </summary>
+public static class GlobalPruningBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var threads = Option(args, "--threads", 2);
+        var repeats = Option(args, "--repeats", 3);
+        var steps = Option(args, "--steps", 30);
+        torch.set_num_threads(threads);
+        var root = RepositoryRoot.Find();
+
+        Console.WriteLine($"90 % global magnitude pruning of a 16.8 M-weight MLP (2048→4096→2048→10), {threads} threads, median of {repeats}");
+        var ours = MedianSeconds(repeats, () =>
+        {
+            var model = Mlp();
+            return () => Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        });
+        var onePass = MedianSeconds(Math.Max(repeats, 5), () =>
+        {
+            var model = Mlp();
+            var weights = model.parameters().Where(p => p.dim() == 2).ToList();
+            var ones = weights.Select(w => ones_like(w)).ToList();
+            return () =>
+            {
+                using var noGrad = no_grad();
+                for (var i = 0; i < weights.Count; i++)
+                    weights[i].mul_(ones[i]);
+            };
+        });
+        var peer = RunPeer(root, threads, repeats);
+        var table = new List<(string, string, string)>
+        {
+            ("global mask (API)", Ms(ours), peer is null ? "n/a" : Ms(peer.Value.Api)),
+            ("kthvalue threshold only", "", peer is null ? "n/a" : Ms(peer.Value.Kth)),
+            ("one read+write pass", Ms(onePass), peer is null ? "n/a" : Ms(peer.Value.Pass)),
+        };
+        Print(["", "ours (TorchSharp)", "PyTorch 1.13"], table);
+        if (peer is not null)
+            Console.WriteLine($"ours vs PyTorch API: {peer.Value.Api / ours:F1}× faster; ours = {ours / onePass:F0}× one pass (target ≤ 10×)");
+
+        Console.WriteLine();
+        Console.WriteLine($"Masked training: seconds per step, {steps} steps after 3 warm-up steps, batch 128, Adam");
+        var rows = new List<(string, string, string)>();
+        foreach (var (name, factory, shape) in new (string, Func<nn.Module<Tensor, Tensor>>, long[])[]
+                 {
+                     ("LeNet-5", () => { manual_seed(0); return new LeNet5(); }, [1, 28, 28]),
+                     ("MLP 16.8 M", Mlp, [2048]),
+                 })
+        {
+            var dense = StepSeconds(factory(), shape, steps, prune: false);
+            var masked = StepSeconds(factory(), shape, steps, prune: true);
+            rows.Add((name, $"{dense * 1000:F2} ms → {masked * 1000:F2} ms", $"{masked / dense:F3}× (target ≤ 1.02×)"));
+        }
+        Print(["model", "dense → 90 % masked", "masked / dense"], rows);
+        return 0;
+    }
+
+    private static nn.Module<Tensor, Tensor> Mlp()
+    {
+        manual_seed(0);
+        return nn.Sequential(nn.Linear(2048, 4096), nn.ReLU(), nn.Linear(4096, 2048), nn.ReLU(), nn.Linear(2048, 10));
+    }
+
+    private static double StepSeconds(nn.Module<Tensor, Tensor> model, long[] example, int steps, bool prune)
+    {
+        if (prune)
+            Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        var generator = new Generator(1);
+        var count = 128 * (steps + 3);
+        using var data = new TensorDataset(randn([count, .. example], generator: generator), randint(10, [count], generator: generator));
+        using var warm = data.Subset(arange(128 * 3));
+        using var timed = data.Subset(arange(128 * 3, count));
+        var trainer = new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 128));
+        trainer.Fit(model, warm);
+        var watch = Stopwatch.StartNew();
+        trainer.Fit(model, timed);
+        return watch.Elapsed.TotalSeconds / steps;
+    }
+
+    private static double MedianSeconds(int repeats, Func<Action> setup)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var action = setup();
+            action(); // the first call of a fresh model includes first-touch allocations, as PyTorch's does
+            var fresh = setup();
+            var watch = Stopwatch.StartNew();
+            fresh();
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private static (double Api, double Kth, double Pass)? RunPeer(string root, int threads, int repeats)
+    {
+        var script = Path.Combine(root, "bench", "python", "global_pruning.py");
+        if (!File.Exists(PyTorchPeer.Python))
+        {
+            Console.WriteLine($"PyTorch peer missing: {PyTorchPeer.Python} does not exist (apt-get install python3-torch).");
+            return null;
+        }
+        var start = new ProcessStartInfo(PyTorchPeer.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { script, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--repeats", repeats.ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Console.WriteLine(process.ExitCode == 3
+                ? $"PyTorch peer missing: {PyTorchPeer.Python} cannot import torch (apt-get install python3-torch)."
+                : $"PyTorch peer failed ({process.ExitCode}): {stderr.Trim().Split('\n').LastOrDefault()}");
+            return null;
+        }
+        using var json = JsonDocument.Parse(stdout.Trim().Split('\n').Last());
+        var r = json.RootElement;
+        return (r.GetProperty("api_seconds").GetDouble(), r.GetProperty("kthvalue_seconds").GetDouble(), r.GetProperty("pass_seconds").GetDouble());
+    }
+
+    private static string Ms(double seconds) => $"{seconds * 1000:F1} ms";
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v
+            : i >= 0 ? throw new ArgumentException($"{name} needs a positive whole number.") : fallback;
+    }
+
+    private static void Print(string[] headers, List<(string, string, string)> rows)
+    {
+        var cells = new List<string[]> { headers };
+        cells.AddRange(rows.Select(r => new[] { r.Item1, r.Item2, r.Item3 }));
+        var widths = Enumerable.Range(0, 3).Select(c => cells.Max(r => r[c].Length)).ToArray();
+        foreach (var row in cells)
+            Console.WriteLine("  " + string.Join("   ", row.Select((v, c) => v.PadRight(widths[c]))));
+    }
+}

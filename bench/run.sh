@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the benchmarks side by side with PyTorch (Debian's python3-torch, run with /usr/bin/python3).
+#   bash bench/run.sh                      every benchmark with its defaults
+#   bash bench/run.sh training [options]   one benchmark (see: dotnet run --project bench/PruneNotebook.Bench -- --help)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null &&
+   ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep "install ok installed" >/dev/null; then
+  sudo=()
+  if [[ "$(id -u)" != 0 ]]; then sudo=(sudo); fi
+  echo "==> installing python3-torch (the PyTorch peer)"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q python3-torch
+fi
+
+dotnet build -c Release bench/PruneNotebook.Bench >/dev/null
+if (($# > 0)) && [[ "$1" != -* ]]; then
+  dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$@"
+else
+  for benchmark in training pruning; do
+    echo "==> $benchmark"
+    dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$benchmark" "$@"
+  done
+fi
