@@ -11,14 +11,16 @@ internal static class KSmallest
     /// to it in index order until k are marked (the tie rule: exactly k, lowest index first).
     /// </summary>
     /// <param name="scores">Scores of shape (N).</param>
-    /// <param name="eligible">Which entries may be chosen, bool of shape (N); at least k must be true.</param>
+    /// <param name="eligible">Which entries may be chosen, bool of shape (N), at least k of them true; <c>null</c> when all are.</param>
     /// <param name="k">How many to choose.</param>
-    public static Tensor Select(Tensor scores, Tensor eligible, long k)
+    public static Tensor Select(Tensor scores, Tensor? eligible, long k)
     {
         using var scope = NewDisposeScope();
         if (k == 0)
-            return zeros_like(eligible, dtype: ScalarType.Bool).MoveToOuterDisposeScope();
-        var candidates = scores.to_type(ScalarType.Float32).masked_fill(eligible.logical_not(), float.PositiveInfinity);
+            return zeros_like(scores, dtype: ScalarType.Bool).MoveToOuterDisposeScope();
+        var candidates = scores.dtype == ScalarType.Float32 ? scores : scores.to_type(ScalarType.Float32);
+        if (eligible is not null)
+            candidates = candidates.masked_fill(eligible.logical_not(), float.PositiveInfinity);
         var (kth, _) = kthvalue(candidates, k, 0, false);
         var below = candidates.lt(kth);
         var tied = candidates.eq(kth);

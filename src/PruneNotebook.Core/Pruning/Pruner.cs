@@ -63,18 +63,23 @@ public static class Pruner
             var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
             foreach (var group in groups)
             {
-                var current = group.Select(t => PruningMasks.CurrentOrOnes(t.Module, t.Parameter, t.Value)).ToArray();
-                var eligible = cat(current.Select(m => m.ne(0).flatten()).ToArray());
-                var scores = cat(group.Select(t => importance.Score(t.Value, t.Name).flatten()).ToArray());
-                var k = amount.Resolve(eligible.sum().cpu().item<long>());
+                // Existing masks restrict what may be chosen; without any, every entry is eligible (no extra pass).
+                var existing = group.Select(t => PruningMasks.Get(t.Module, t.Parameter)).ToArray();
+                var eligible = existing.Any(m => m is not null)
+                    ? cat(group.Select((t, i) => (existing[i]?.ne(0) ?? ones_like(t.Value, dtype: ScalarType.Bool)).flatten()).ToArray())
+                    : null;
+                var scores = Flat(group.Select(t => importance.Score(t.Value, t.Name)));
+                var available = eligible is null ? group.Sum(t => t.Value.numel()) : eligible.sum().cpu().item<long>();
+                var k = amount.Resolve(available);
                 var chosen = KSmallest.Select(scores, eligible, k);
                 long offset = 0;
                 for (var i = 0; i < group.Length; i++)
                 {
-                    var size = group[i].Value.numel();
-                    var pruned = chosen.narrow(0, offset, size).reshape(group[i].Value.shape);
-                    masks.Add((group[i].Module, group[i].Parameter, current[i].masked_fill(pruned, 0).DetachFromDisposeScope()));
-                    offset += size;
+                    var value = group[i].Value;
+                    var pruned = chosen.narrow(0, offset, value.numel()).reshape(value.shape);
+                    var mask = existing[i] is { } old ? old.to(value.device).masked_fill(pruned, 0) : pruned.logical_not().to_type(value.dtype);
+                    masks.Add((group[i].Module, group[i].Parameter, mask.DetachFromDisposeScope()));
+                    offset += value.numel();
                 }
             }
         }
@@ -190,6 +195,13 @@ public static class Pruner
         return Commit(model, [(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
     }
 
+    /// <summary>The tensors flattened and joined; a single tensor is only flattened (a view, no copy).</summary>
+    private static Tensor Flat(IEnumerable<Tensor> tensors)
+    {
+        var list = tensors.ToList();
+        return list.Count == 1 ? list[0].flatten() : cat(list.Select(t => t.flatten()).ToArray());
+    }
+
     private static Tensor UnitsAlive(Tensor mask, int dim)
     {
         var moved = mask.movedim([dim], [0]);
@@ -218,15 +230,19 @@ public static class Pruner
 
     private static SparsityReport Commit(nn.Module model, List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
     {
-        try
+        // The masks are all computed; hand each over to PruningMasks (which owns it from then on).
+        for (var i = 0; i < masks.Count; i++)
         {
-            foreach (var (module, parameter, mask) in masks)
-                PruningMasks.Commit(module, parameter, mask);
-        }
-        finally
-        {
-            foreach (var (_, _, mask) in masks)
-                mask.Dispose();
+            try
+            {
+                PruningMasks.Commit(masks[i].Module, masks[i].Parameter, masks[i].Mask);
+            }
+            catch
+            {
+                foreach (var (_, _, mask) in masks.Skip(i + 1))
+                    mask.Dispose();
+                throw;
+            }
         }
         return SparsityReport.Create(model);
     }

@@ -101,23 +101,29 @@ public static class PruningMasks
     /// <returns>The number of masks reset.</returns>
     public static int Reset(nn.Module model, string? name = null) => Drop(model, name, restore: true);
 
-    /// <summary>Records <paramref name="mask"/> (composed already) for a parameter and zeroes the pruned entries.</summary>
+    /// <summary>
+    /// Records <paramref name="mask"/> (composed already) for a parameter, taking ownership of it, and zeroes the pruned
+    /// entries. The first mask of a parameter also keeps a copy of its values, for <see cref="Reset"/>.
+    /// </summary>
     internal static void Commit(nn.Module owner, string parameterName, Tensor mask)
     {
         var parameter = ModuleTree.Parameter(owner, parameterName);
         var entries = Table.GetOrCreateValue(owner);
-        var newMask = mask.to_type(parameter.dtype).to(parameter.device).detach().clone().DetachFromDisposeScope();
+        var converted = mask.dtype == parameter.dtype && SameDevice(mask, parameter) ? mask : mask.to_type(parameter.dtype).to(parameter.device);
+        if (!ReferenceEquals(converted, mask))
+            mask.Dispose();
+        converted.DetachFromDisposeScope();
         if (entries.TryGetValue(parameterName, out var entry))
         {
             entry.Mask.Dispose();
-            entry.Mask = newMask;
+            entry.Mask = converted;
         }
         else
         {
-            entries[parameterName] = new Entry(newMask, parameter.detach().clone().DetachFromDisposeScope());
+            entries[parameterName] = new Entry(converted, parameter.detach().clone().DetachFromDisposeScope());
         }
         using var noGrad = no_grad();
-        parameter.mul_(newMask);
+        parameter.mul_(converted);
     }
 
     /// <summary>Every mask with the values its parameter had before pruning, for saving: (qualified name, mask, original).</summary>
