@@ -25,6 +25,7 @@ try
     benchmark = args[0] switch
     {
         "training" => Bind(TrainingBenchmarkOptions.Parse(args[1..]), TrainingThroughputBenchmark.Run),
+        "pruning" => Bind(args[1..], GlobalPruningBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }
