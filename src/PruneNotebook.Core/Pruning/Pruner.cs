@@ -69,7 +69,7 @@ public static class Pruner
                     ? cat(group.Select((t, i) => (existing[i]?.ne(0) ?? ones_like(t.Value, dtype: ScalarType.Bool)).flatten()).ToArray())
                     : null;
                 var scores = Flat(group.Select(t => importance.Score(t.Value, t.Name)));
-                var available = eligible is null ? group.Sum(t => t.Value.numel()) : eligible.sum().cpu().item<long>();
+                var available = eligible is null ? group.Sum(t => t.Value.numel()) : count_nonzero(eligible).cpu().item<long>();
                 var k = amount.Resolve(available);
                 var chosen = KSmallest.Select(scores, eligible, k);
                 long offset = 0;
@@ -114,7 +114,7 @@ public static class Pruner
                 var current = group.Select(t => PruningMasks.CurrentOrOnes(t.Module, t.Parameter, t.Value)).ToArray();
                 var alive = cat(current.Select(m => UnitsAlive(m, dim)).ToArray());
                 var scores = cat(group.Select(t => importance.ScoreUnits(t.Value, t.Name, dim).to_type(ScalarType.Float32)).ToArray());
-                var k = amount.Resolve(alive.sum().cpu().item<long>(), "units to prune");
+                var k = amount.Resolve(count_nonzero(alive).cpu().item<long>(), "units to prune");
                 var chosen = KSmallest.Select(scores, alive, k);
                 long offset = 0;
                 for (var i = 0; i < group.Length; i++)
@@ -172,8 +172,8 @@ public static class Pruner
         var mask = PruningMasks.Get(module, parameter);
         if (mask is null)
             return 0;
-        using var zeros = mask.eq(0).sum();
-        return zeros.cpu().item<long>();
+        using var kept = count_nonzero(mask);
+        return mask.numel() - kept.cpu().item<long>();
     }
 
     /// <summary>

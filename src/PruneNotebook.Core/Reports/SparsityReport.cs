@@ -42,10 +42,11 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
         var counts = new List<Tensor>(parameters.Count * 3);
         foreach (var (_, p) in parameters)
         {
-            var nonzero = p.detach().ne(0);
-            counts.Add(nonzero.logical_not().sum());
-            counts.Add(p.dim() >= 1 ? DeadSlices(nonzero, 0) : zeros(1, ScalarType.Int64, p.device).sum());
-            counts.Add(p.dim() >= 2 ? DeadSlices(nonzero, 1) : zeros(1, ScalarType.Int64, p.device).sum());
+            // count_nonzero rather than sum over bools: summing widens to int64 first and is far slower.
+            counts.Add(count_nonzero(p.detach()));
+            var nonzero = p.dim() >= 1 ? p.detach().ne(0) : null;
+            counts.Add(nonzero is not null ? DeadSlices(nonzero, 0) : zeros([], ScalarType.Int64, p.device));
+            counts.Add(nonzero is not null && p.dim() >= 2 ? DeadSlices(nonzero, 1) : zeros([], ScalarType.Int64, p.device));
         }
         var values = stack(counts.Select(c => c.to(CPU)).ToArray()).data<long>().ToArray();
         var result = new List<ParameterSparsity>(parameters.Count);
@@ -53,7 +54,7 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
         {
             var (name, p) = parameters[i];
             result.Add(new ParameterSparsity(
-                name, p.shape, p.numel(), values[3 * i], masked.Contains(name),
+                name, p.shape, p.numel(), p.numel() - values[3 * i], masked.Contains(name),
                 p.dim() >= 1 ? p.shape[0] : 1, values[3 * i + 1],
                 p.dim() >= 2 ? p.shape[1] : 0, values[3 * i + 2]));
         }
@@ -63,6 +64,7 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
     private static Tensor DeadSlices(Tensor nonzero, int dim)
     {
         var moved = nonzero.movedim([dim], [0]);
-        return moved.reshape(moved.shape[0], -1).any(1).logical_not().sum();
+        var alive = moved.reshape(moved.shape[0], -1).any(1);
+        return count_nonzero(alive).neg().add(alive.numel());
     }
 }
