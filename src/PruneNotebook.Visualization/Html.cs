@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 
 namespace PruneNotebook.Visualization;
 
@@ -24,4 +25,15 @@ internal static class Html
         (fraction * 100).ToString("F" + decimals, CultureInfo.InvariantCulture) + " %";
 
     public static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
+
+    /// <summary>Appends a table cell with the shared inline style; <paramref name="content"/> must already be HTML.</summary>
+    public static void Cell(StringBuilder sb, string content, bool right = false, bool monospace = false)
+    {
+        sb.Append("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd");
+        if (right)
+            sb.Append(";text-align:right;font-variant-numeric:tabular-nums");
+        if (monospace)
+            sb.Append(";font-family:monospace");
+        sb.Append("\">").Append(content).Append("</td>");
+    }
 }

@@ -28,27 +28,27 @@ public static class NetworkSummaryHtml
         {
             var layer = summary.Layers[i];
             sb.Append("<tr>");
-            Cell(sb, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Cell(sb, Html.Encode(layer.Name), monospace: true);
-            Cell(sb, Html.Encode(layer.Type));
-            Cell(sb, Html.Shape(layer.OutputShape));
-            Cell(sb, Html.Encode(layer.KernelSize ?? ""));
-            Cell(sb, Html.Count(layer.Parameters), right: true);
-            Cell(sb, Html.Count(layer.NonzeroParameters), right: true);
-            Cell(sb, layer.Macs is { } macs ? Html.Count(macs) : "not counted", right: true);
-            Cell(sb, layer.NonzeroMacs is { } nz ? Html.Count(nz) : "not counted", right: true);
+            Html.Cell(sb, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Html.Cell(sb, Html.Encode(layer.Name), monospace: true);
+            Html.Cell(sb, Html.Encode(layer.Type));
+            Html.Cell(sb, Html.Shape(layer.OutputShape));
+            Html.Cell(sb, Html.Encode(layer.KernelSize ?? ""));
+            Html.Cell(sb, Html.Count(layer.Parameters), right: true);
+            Html.Cell(sb, Html.Count(layer.NonzeroParameters), right: true);
+            Html.Cell(sb, layer.Macs is { } macs ? Html.Count(macs) : "not counted", right: true);
+            Html.Cell(sb, layer.NonzeroMacs is { } nz ? Html.Count(nz) : "not counted", right: true);
             sb.Append("</tr>");
         }
         sb.Append("</tbody><tfoot><tr style=\"font-weight:600;border-top:2px solid #888\">");
-        Cell(sb, "");
-        Cell(sb, "Total");
-        Cell(sb, "");
-        Cell(sb, "");
-        Cell(sb, "");
-        Cell(sb, Html.Count(summary.TotalParameters), right: true);
-        Cell(sb, Html.Count(summary.TotalNonzeroParameters), right: true);
-        Cell(sb, Html.Count(summary.TotalMacs), right: true);
-        Cell(sb, Html.Count(summary.TotalNonzeroMacs), right: true);
+        Html.Cell(sb, "");
+        Html.Cell(sb, "Total");
+        Html.Cell(sb, "");
+        Html.Cell(sb, "");
+        Html.Cell(sb, "");
+        Html.Cell(sb, Html.Count(summary.TotalParameters), right: true);
+        Html.Cell(sb, Html.Count(summary.TotalNonzeroParameters), right: true);
+        Html.Cell(sb, Html.Count(summary.TotalMacs), right: true);
+        Html.Cell(sb, Html.Count(summary.TotalNonzeroMacs), right: true);
         sb.Append("</tr></tfoot></table>");
         sb.Append("<div style=\"margin:4px 0;color:#555\">")
           .Append(Html.Compact(summary.TotalParameters)).Append(" parameters, ")
@@ -64,15 +64,5 @@ public static class NetworkSummaryHtml
         }
         sb.Append("</div>");
         return sb.ToString();
-    }
-
-    private static void Cell(StringBuilder sb, string content, bool right = false, bool monospace = false)
-    {
-        sb.Append("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd");
-        if (right)
-            sb.Append(";text-align:right;font-variant-numeric:tabular-nums");
-        if (monospace)
-            sb.Append(";font-family:monospace");
-        sb.Append("\">").Append(content).Append("</td>");
     }
 }

@@ -20,25 +20,25 @@ public static class SparsityReportHtml
         foreach (var p in report.Parameters)
         {
             sb.Append("<tr>");
-            Cell(sb, Html.Encode(p.Name), mono: true);
-            Cell(sb, Html.Shape(p.Shape));
-            Cell(sb, Html.Count(p.Count), right: true);
-            Cell(sb, Html.Count(p.Zeros), right: true);
-            Cell(sb, Bar(p.Sparsity), right: false);
-            Cell(sb, $"{Html.Count(p.DeadUnits)} / {Html.Count(p.Units)}", right: true);
-            Cell(sb, p.Inputs == 0 ? "" : $"{Html.Count(p.DeadInputs)} / {Html.Count(p.Inputs)}", right: true);
-            Cell(sb, p.Masked ? "✓" : "");
+            Html.Cell(sb, Html.Encode(p.Name), monospace: true);
+            Html.Cell(sb, Html.Shape(p.Shape));
+            Html.Cell(sb, Html.Count(p.Count), right: true);
+            Html.Cell(sb, Html.Count(p.Zeros), right: true);
+            Html.Cell(sb, Bar(p.Sparsity), right: false);
+            Html.Cell(sb, $"{Html.Count(p.DeadUnits)} / {Html.Count(p.Units)}", right: true);
+            Html.Cell(sb, p.Inputs == 0 ? "" : $"{Html.Count(p.DeadInputs)} / {Html.Count(p.Inputs)}", right: true);
+            Html.Cell(sb, p.Masked ? "✓" : "");
             sb.Append("</tr>");
         }
         sb.Append("</tbody><tfoot><tr style=\"font-weight:600\">");
-        Cell(sb, "Total");
-        Cell(sb, "");
-        Cell(sb, Html.Count(report.Total), right: true);
-        Cell(sb, Html.Count(report.Zeros), right: true);
-        Cell(sb, Bar(report.Sparsity));
-        Cell(sb, "");
-        Cell(sb, "");
-        Cell(sb, "");
+        Html.Cell(sb, "Total");
+        Html.Cell(sb, "");
+        Html.Cell(sb, Html.Count(report.Total), right: true);
+        Html.Cell(sb, Html.Count(report.Zeros), right: true);
+        Html.Cell(sb, Bar(report.Sparsity));
+        Html.Cell(sb, "");
+        Html.Cell(sb, "");
+        Html.Cell(sb, "");
         sb.Append("</tr></tfoot></table>");
         var compression = double.IsInfinity(report.Compression) ? "∞" : report.Compression.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);
         sb.Append("<div style=\"margin:4px 0;color:#555\">").Append(Html.Percent(report.Sparsity)).Append(" of ")
@@ -51,15 +51,5 @@ public static class SparsityReportHtml
     {
         var width = (int)Math.Round(fraction * 80);
         return $"<span style=\"display:inline-block;width:80px;height:8px;background:#e6eef7;vertical-align:middle\"><span style=\"display:block;width:{width}px;height:8px;background:#c0392b\"></span></span> {Html.Percent(fraction)}";
-    }
-
-    private static void Cell(StringBuilder sb, string content, bool right = false, bool mono = false)
-    {
-        sb.Append("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd");
-        if (right)
-            sb.Append(";text-align:right;font-variant-numeric:tabular-nums");
-        if (mono)
-            sb.Append(";font-family:monospace");
-        sb.Append("\">").Append(content).Append("</td>");
     }
 }
