@@ -67,7 +67,7 @@ public sealed class Trainer
         torch.manual_seed(Options.Seed);
         var masks = PruningMasks.Bindings(model);
         long steps = 0;
-        ReapplyMasks(masks);
+        PruningMasks.Apply(masks);
         using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
         var epochs = new List<EpochMetrics>(Options.Epochs);
         try
@@ -117,22 +117,13 @@ public sealed class Trainer
             var loss = cross_entropy(model.call(x), y);
             loss.backward();
             optimizer.step();
-            ReapplyMasks(masks);
+            PruningMasks.Apply(masks);
             steps++;
             if (afterStep is not null && afterStep(steps))
                 masks = PruningMasks.Bindings(model);
             lossSum.add_(loss.detach().to_type(ScalarType.Float64) * y.shape[0]);
         }
         return lossSum.cpu().item<double>() / train.Count;
-    }
-
-    private static void ReapplyMasks(IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks)
-    {
-        if (masks.Count == 0)
-            return;
-        using var noGrad = no_grad();
-        foreach (var (parameter, mask) in masks)
-            parameter.mul_(mask);
     }
 
     /// <summary>

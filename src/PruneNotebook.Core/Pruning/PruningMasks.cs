@@ -28,19 +28,11 @@ public static class PruningMasks
         }
     }
 
-    /// <summary>Every masked parameter of <paramref name="model"/>: qualified name, the mask, and how many entries it prunes.</summary>
+    /// <summary>Every masked parameter of <paramref name="model"/>: qualified name and its mask.</summary>
     public static IReadOnlyList<(string Name, Tensor Mask)> Of(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var found = new List<(string, Tensor)>();
-        foreach (var (path, module) in ModuleTree.Named(model))
-        {
-            if (!Table.TryGetValue(module, out var entries))
-                continue;
-            foreach (var (parameter, entry) in entries)
-                found.Add((ModuleTree.Qualify(path, parameter), entry.Mask));
-        }
-        return found;
+        return Entries(model).Select(e => (e.Name, e.Mask)).ToList();
     }
 
     /// <summary>The mask of parameter <paramref name="name"/> (e.g. <c>fc1.weight</c>), or <c>null</c> if it is not pruned.</summary>
@@ -80,10 +72,16 @@ public static class PruningMasks
     }
 
     /// <summary>Sets every masked entry of <paramref name="model"/> back to exactly zero (after training steps or manual edits).</summary>
-    public static void Apply(nn.Module model)
+    public static void Apply(nn.Module model) => Apply(Bindings(model));
+
+    /// <summary>Multiplies each parameter by its mask in place: the step a trainer repeats with <see cref="Bindings"/> it resolved once.</summary>
+    public static void Apply(IReadOnlyList<(Parameter Parameter, Tensor Mask)> bindings)
     {
+        ArgumentNullException.ThrowIfNull(bindings);
+        if (bindings.Count == 0)
+            return;
         using var noGrad = no_grad();
-        foreach (var (parameter, mask) in Bindings(model))
+        foreach (var (parameter, mask) in bindings)
             parameter.mul_(mask);
     }
 
@@ -103,27 +101,35 @@ public static class PruningMasks
 
     /// <summary>
     /// Records <paramref name="mask"/> (composed already) for a parameter, taking ownership of it, and zeroes the pruned
-    /// entries. The first mask of a parameter also keeps a copy of its values, for <see cref="Reset"/>.
+    /// entries. The values kept for <see cref="Reset"/> are <paramref name="original"/> when given (also owned), else
+    /// a copy of the parameter taken when it is first pruned.
     /// </summary>
-    internal static void Commit(nn.Module owner, string parameterName, Tensor mask)
+    internal static void Commit(nn.Module owner, string parameterName, Tensor mask, Tensor? original = null)
     {
         var parameter = ModuleTree.Parameter(owner, parameterName);
         var entries = Table.GetOrCreateValue(owner);
-        var converted = mask.dtype == parameter.dtype && SameDevice(mask, parameter) ? mask : mask.to_type(parameter.dtype).to(parameter.device);
-        if (!ReferenceEquals(converted, mask))
-            mask.Dispose();
-        converted.DetachFromDisposeScope();
-        if (entries.TryGetValue(parameterName, out var entry))
+        var converted = Own(mask, parameter);
+        if (entries.TryGetValue(parameterName, out var entry) && original is null)
         {
             entry.Mask.Dispose();
             entry.Mask = converted;
         }
         else
         {
-            entries[parameterName] = new Entry(converted, parameter.detach().clone().DetachFromDisposeScope());
+            entry?.Dispose();
+            entries[parameterName] = new Entry(converted, original is null ? parameter.detach().clone().DetachFromDisposeScope() : Own(original, parameter));
         }
         using var noGrad = no_grad();
         parameter.mul_(converted);
+    }
+
+    /// <summary><paramref name="tensor"/> in the parameter's dtype and device, detached from dispose scopes; a converted input is disposed.</summary>
+    private static Tensor Own(Tensor tensor, Tensor parameter)
+    {
+        var converted = tensor.dtype == parameter.dtype && SameDevice(tensor, parameter) ? tensor : tensor.to_type(parameter.dtype).to(parameter.device);
+        if (!ReferenceEquals(converted, tensor))
+            tensor.Dispose();
+        return converted.DetachFromDisposeScope();
     }
 
     /// <summary>Every mask with the values its parameter had before pruning, for saving: (qualified name, mask, original).</summary>
@@ -156,15 +162,8 @@ public static class PruningMasks
     /// <summary>Installs a saved mask and original for a parameter whose (already masked) values were just loaded.</summary>
     internal static void Restore(nn.Module model, string name, Tensor mask, Tensor original)
     {
-        var (module, parameterName, parameter) = ModuleTree.Resolve(model, name);
-        var entries = Table.GetOrCreateValue(module);
-        if (entries.Remove(parameterName, out var old))
-            old.Dispose();
-        entries[parameterName] = new Entry(
-            mask.to_type(parameter.dtype).to(parameter.device).clone().DetachFromDisposeScope(),
-            original.to_type(parameter.dtype).to(parameter.device).clone().DetachFromDisposeScope());
-        using var noGrad = no_grad();
-        parameter.mul_(entries[parameterName].Mask);
+        var (module, parameterName, _) = ModuleTree.Resolve(model, name);
+        Commit(module, parameterName, mask.clone(), original.clone());
     }
 
     /// <summary>The current mask of a parameter, or a tensor of ones when it is not pruned yet (caller disposes).</summary>
