@@ -57,6 +57,14 @@ public static class Pruner
     {
         var targets = Targets(model, parameters);
         ArgumentNullException.ThrowIfNull(importance);
+        Commit(UnstructuredMasks(targets, amount, importance, scope));
+        return SparsityReport.Create(model);
+    }
+
+    /// <summary>The composed masks unstructured pruning would commit; the model is not touched.</summary>
+    private static List<(nn.Module Module, string Parameter, Tensor Mask)> UnstructuredMasks(
+        (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, PruningAmount amount, IImportance importance, PruningScope scope)
+    {
         var masks = new List<(nn.Module, string, Tensor)>();
         using (var scope0 = NewDisposeScope())
         {
@@ -83,7 +91,7 @@ public static class Pruner
                 }
             }
         }
-        return Commit(model, masks);
+        return masks;
     }
 
     /// <summary>
@@ -135,7 +143,8 @@ public static class Pruner
                 }
             }
         }
-        return Commit(model, masks);
+        Commit(masks);
+        return SparsityReport.Create(model);
     }
 
     /// <summary>
@@ -146,25 +155,30 @@ public static class Pruner
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> is outside [0, 1].</exception>
     public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, IImportance importance, PruningScope scope = PruningScope.Global)
     {
+        PruneToWithoutReport(model, parameters, sparsity, importance, scope);
+        return SparsityReport.Create(model);
+    }
+
+    /// <summary><see cref="PruneTo"/> without the report, for the schedules' per-step hook.</summary>
+    internal static void PruneToWithoutReport(nn.Module model, IReadOnlyList<string> parameters, double sparsity, IImportance importance, PruningScope scope)
+    {
         if (!(sparsity >= 0 && sparsity <= 1))
             throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "The target sparsity must be in [0, 1].");
+        ArgumentNullException.ThrowIfNull(importance);
         var targets = Targets(model, parameters);
         var masked = targets.Select(t => MaskedCount(t.Module, t.Parameter)).ToArray();
-        if (scope == PruningScope.Global)
+        // Each group prunes exactly the entries it is short of: all targets together (global) or each alone (local).
+        var groups = scope == PruningScope.Global
+            ? [(targets, targets.Sum(t => t.Value.numel()), masked.Sum())]
+            : targets.Select((t, i) => (new[] { t }, t.Value.numel(), masked[i])).ToList();
+        var masks = new List<(nn.Module Module, string Parameter, Tensor Mask)>();
+        foreach (var (group, total, alreadyMasked) in groups)
         {
-            var total = targets.Sum(t => t.Value.numel());
-            var more = (long)Math.Round(sparsity * total, MidpointRounding.ToEven) - masked.Sum();
-            return more > 0
-                ? Unstructured(model, parameters, PruningAmount.Exactly(more), importance, PruningScope.Global)
-                : SparsityReport.Create(model);
-        }
-        for (var i = 0; i < targets.Length; i++)
-        {
-            var more = (long)Math.Round(sparsity * targets[i].Value.numel(), MidpointRounding.ToEven) - masked[i];
+            var more = (long)Math.Round(sparsity * total, MidpointRounding.ToEven) - alreadyMasked;
             if (more > 0)
-                Unstructured(model, [targets[i].Name], PruningAmount.Exactly(more), importance);
+                masks.AddRange(UnstructuredMasks(group, PruningAmount.Exactly(more), importance, PruningScope.Global));
         }
-        return SparsityReport.Create(model);
+        Commit(masks);
     }
 
     private static long MaskedCount(nn.Module module, string parameter)
@@ -192,7 +206,8 @@ public static class Pruner
         if (onDevice.ne(0).logical_and(onDevice.ne(1)).any().cpu().item<bool>())
             throw new ArgumentException($"The mask for '{parameter}' must hold only 0 (prune) and 1 (keep).", nameof(mask));
         var composed = PruningMasks.CurrentOrOnes(target.Module, target.Parameter, target.Value).mul(onDevice);
-        return Commit(model, [(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
+        Commit([(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
+        return SparsityReport.Create(model);
     }
 
     /// <summary>The tensors flattened and joined; a single tensor is only flattened (a view, no copy).</summary>
@@ -228,7 +243,7 @@ public static class Pruner
         }).ToArray();
     }
 
-    private static SparsityReport Commit(nn.Module model, List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
+    private static void Commit(List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
     {
         // The masks are all computed; hand each over to PruningMasks (which owns it from then on).
         for (var i = 0; i < masks.Count; i++)
@@ -244,6 +259,5 @@ public static class Pruner
                 throw;
             }
         }
-        return SparsityReport.Create(model);
     }
 }

@@ -93,7 +93,7 @@ public static class ScheduledPruning
         {
             if (schedule.TargetAt(step) is not { } target)
                 return false;
-            Pruner.PruneTo(model, names, target, criterion, scope);
+            Pruner.PruneToWithoutReport(model, names, target, criterion, scope);
             return true;
         });
         return new PruningHistory(schedule.Name, model.GetType().Name, dense, stages);
