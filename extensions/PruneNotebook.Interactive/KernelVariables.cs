@@ -1,4 +1,5 @@
 using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Directives;
 using PruneNotebook.Core.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,6 +42,11 @@ internal static class KernelVariables
             _ => throw new UsageException($"Variable '{name}' is a {value?.GetType().Name ?? "null"}, not a dataset: expected a TensorDataset or a FashionMnist."),
         };
     }
+
+    /// <summary>The positional <c>--model</c> parameter every command takes, completing to the kernel's module variables.</summary>
+    public static KernelDirectiveParameter ModelParameter(CSharpKernel csharp) =>
+        new KernelDirectiveParameter("--model", "The C# variable holding the model (a Module<Tensor, Tensor>).") { AllowImplicitName = true, Required = true }
+            .AddCompletions(() => Names<nn.Module>(csharp));
 
     /// <summary>Names of the C# variables whose values are <typeparamref name="T"/>, for completions.</summary>
     public static IEnumerable<string> Names<T>(CSharpKernel csharp) =>

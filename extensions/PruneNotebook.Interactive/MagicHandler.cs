@@ -16,6 +16,11 @@ internal static class MagicHandler
         {
             context.Fail(command, message: e.Message);
         }
+        catch (ArgumentException e)
+        {
+            // Core reports bad input (an unknown layer, an amount too large, a shape the model cannot take) this way.
+            context.Fail(command, message: OneLine(e.Message));
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var firstLine = e.Message.Split('\n', 2)[0].Trim();
@@ -23,4 +28,7 @@ internal static class MagicHandler
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>The first line of an exception message without .NET's " (Parameter 'x')" suffix.</summary>
+    public static string OneLine(string message) => message.Split('\n', 2)[0].Split(" (Parameter '", 2)[0].Trim();
 }

@@ -18,10 +18,6 @@ internal static class PruningMagics
         RegisterSensitivity(csharp);
     }
 
-    private static KernelDirectiveParameter ModelParameter(CSharpKernel csharp) =>
-        new KernelDirectiveParameter("--model", "The C# variable holding the model.") { AllowImplicitName = true, Required = true }
-            .AddCompletions(() => KernelVariables.Names<nn.Module>(csharp));
-
     private static KernelDirectiveParameter LayersParameter() =>
         new("--layers", "Comma-separated layer names (default: every Linear and convolution layer), e.g. conv1,fc1.");
 
@@ -33,7 +29,7 @@ internal static class PruningMagics
             Description = "Prune a model's weights by magnitude, Ln norm or at random; local or global; single weights or whole units.",
             Parameters =
             {
-                ModelParameter(csharp),
+                KernelVariables.ModelParameter(csharp),
                 new KernelDirectiveParameter("--amount", "Fraction of what remains (0.9 or 90%) or a count (120).") { Required = true },
                 new KernelDirectiveParameter("--method", "l1 (magnitude, default), ln (Ln norm) or random.").AddCompletions(() => ["l1", "ln", "random"]),
                 new KernelDirectiveParameter("--scope", "local (each layer loses the amount, default) or global (one threshold).").AddCompletions(() => ["local", "global"]),
@@ -54,7 +50,7 @@ internal static class PruningMagics
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                throw new UsageException("--amount: " + e.Message.Split(" (Parameter", 2)[0]);
+                throw new UsageException("--amount: " + MagicHandler.OneLine(e.Message));
             }
             var method = MagicArguments.Choice("--method", command.Method, "l1", "l1", "ln", "random");
             var scope = MagicArguments.Choice("--scope", command.Scope, "local", "local", "global") == "global" ? PruningScope.Global : PruningScope.Local;
@@ -77,7 +73,7 @@ internal static class PruningMagics
         var directive = new KernelActionDirective("#!sparsity")
         {
             Description = "Show sparsity maps (one heatmap per weight matrix, pruned entries white) and the kept fraction per layer.",
-            Parameters = { ModelParameter(csharp), LayersParameter() },
+            Parameters = { KernelVariables.ModelParameter(csharp), LayersParameter() },
         };
         csharp.AddDirective<SparsityCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
@@ -94,7 +90,7 @@ internal static class PruningMagics
             Description = "Prune each layer alone to each amount and chart the accuracy (the model is restored afterwards).",
             Parameters =
             {
-                ModelParameter(csharp),
+                KernelVariables.ModelParameter(csharp),
                 new KernelDirectiveParameter("--data", "C# variable holding a TensorDataset, or a FashionMnist (its test split is used).") { Required = true }
                     .AddCompletions(() => KernelVariables.Names<TensorDataset>(csharp).Concat(KernelVariables.Names<FashionMnist>(csharp))),
                 new KernelDirectiveParameter("--amounts", "Comma-separated sparsities (default 0.1,0.3,0.5,0.7,0.8,0.9,0.95)."),

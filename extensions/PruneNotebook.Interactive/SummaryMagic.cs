@@ -17,11 +17,7 @@ internal static class SummaryMagic
             Description = "Show a TorchSharp model's layers, output shapes, parameters (all / nonzero) and MACs (dense / nonzero).",
             Parameters =
             {
-                new KernelDirectiveParameter("--model", "The C# variable holding the model (a Module<Tensor, Tensor>).")
-                {
-                    AllowImplicitName = true,
-                    Required = true,
-                }.AddCompletions(() => KernelVariables.Names<TorchSharp.torch.nn.Module>(csharp)),
+                KernelVariables.ModelParameter(csharp),
                 new KernelDirectiveParameter("--input-shape", "Input shape including the batch size, e.g. 1,1,28,28 (inferred for the zoo models and MLPs)."),
             },
         };
@@ -45,16 +41,7 @@ internal static class SummaryMagic
                 shape = InputShapes.Infer(module)
                     ?? throw new UsageException($"Cannot infer the input shape of {module.GetType().Name}: pass --input-shape, e.g. {Example}.");
             }
-            NetworkSummary summary;
-            try
-            {
-                summary = NetworkSummary.Create(module, shape);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message.Split(" (Parameter", 2)[0]);
-            }
-            context.Display(summary, "text/html");
+            context.Display(NetworkSummary.Create(module, shape), "text/html");
         }));
     }
 }
