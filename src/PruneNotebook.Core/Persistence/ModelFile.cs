@@ -56,15 +56,16 @@ public static class ModelFile
             using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
             model.load(reader, strict: true);
             var masks = new List<(string, Tensor, Tensor)>();
+            using var holder = new TensorHolder();
             if (stream.Position < stream.Length)
             {
                 if (reader.ReadString() != MaskSection)
                     throw new InvalidDataException("unexpected data after the model state.");
                 var names = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToList();
-                using var holder = new TensorHolder();
+                var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
                 for (var i = 0; i < names.Count; i++)
                 {
-                    var shape = model.named_parameters().FirstOrDefault(p => p.name == names[i]).parameter?.shape
+                    var shape = shapes.GetValueOrDefault(names[i])
                         ?? throw new InvalidDataException($"the file has a mask for '{names[i]}', which this model does not have.");
                     holder.Add($"m{i}", zeros(shape));
                     holder.Add($"o{i}", zeros(shape));
@@ -72,14 +73,8 @@ public static class ModelFile
                 holder.load(reader, strict: true);
                 for (var i = 0; i < names.Count; i++)
                     masks.Add((names[i], holder.get_buffer($"m{i}")!, holder.get_buffer($"o{i}")!));
-                PruningMasks.Clear(model);
-                foreach (var (name, mask, original) in masks)
-                    PruningMasks.Restore(model, name, mask, original);
             }
-            else
-            {
-                PruningMasks.Clear(model);
-            }
+            PruningMasks.ReplaceAll(model, masks);
         }
         catch (Exception e) when (e is not FileNotFoundException)
         {

@@ -101,8 +101,6 @@ public static class PyTorchStateDict
             foreach (var (name, value) in values)
                 state[name].copy_(value.to_type(state[name].dtype));
         }
-        PruningMasks.Clear(model);
-        foreach (var (name, (mask, original)) in masks)
-            PruningMasks.Restore(model, name, mask, original);
+        PruningMasks.ReplaceAll(model, masks.Select(m => (m.Key, m.Value.Mask, m.Value.Original)));
     }
 }

@@ -146,8 +146,11 @@ public static class PruningMasks
         return found;
     }
 
-    /// <summary>Drops every mask of <paramref name="model"/> without touching its weights (before loading new ones).</summary>
-    internal static void Clear(nn.Module model)
+    /// <summary>
+    /// Replaces every mask of <paramref name="model"/> with the loaded ones: (qualified name, mask, values before pruning).
+    /// The weights were just loaded; the masked entries are zeroed again. The inputs are copied, not owned.
+    /// </summary>
+    internal static void ReplaceAll(nn.Module model, IEnumerable<(string Name, Tensor Mask, Tensor Original)> loaded)
     {
         foreach (var (_, module) in ModuleTree.Named(model))
         {
@@ -157,13 +160,11 @@ public static class PruningMasks
                 entry.Dispose();
             entries.Clear();
         }
-    }
-
-    /// <summary>Installs a saved mask and original for a parameter whose (already masked) values were just loaded.</summary>
-    internal static void Restore(nn.Module model, string name, Tensor mask, Tensor original)
-    {
-        var (module, parameterName, _) = ModuleTree.Resolve(model, name);
-        Commit(module, parameterName, mask.clone(), original.clone());
+        foreach (var (name, mask, original) in loaded)
+        {
+            var (module, parameterName, _) = ModuleTree.Resolve(model, name);
+            Commit(module, parameterName, mask.clone(), original.clone());
+        }
     }
 
     /// <summary>The current mask of a parameter, or a tensor of ones when it is not pruned yet (caller disposes).</summary>
