@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -54,21 +55,27 @@ public sealed record NetworkSummary(
 
         using var scope = NewDisposeScope();
         var traced = Trace(module, inputShape.ToArray(), device);
-        var layerCounts = LayerParameterCounts(traced.Select(t => t.Module));
+        // The parameter counts come from the sparsity report, so both always agree on what is zero.
+        var sparsity = SparsityReport.Create(module).Parameters.ToDictionary(p => p.Name);
         var layers = new List<LayerSummary>(traced.Count);
         var uncounted = new List<string>();
-        for (var i = 0; i < traced.Count; i++)
+        foreach (var (name, layer, outputShape) in traced)
         {
-            var (name, layer, outputShape) = traced[i];
-            var (parameters, nonzero, weightNonzero) = layerCounts[i];
-            var macs = LayerMacs.Count(layer, outputShape, weightNonzero);
+            var own = layer.named_parameters(recurse: false)
+                .Select(p => sparsity[string.IsNullOrEmpty(name) ? p.name : $"{name}.{p.name}"])
+                .ToList();
+            var parameters = own.Sum(p => p.Count);
+            var nonzero = parameters - own.Sum(p => p.Zeros);
+            var weight = own.FirstOrDefault(p => p.Name == (string.IsNullOrEmpty(name) ? "weight" : $"{name}.weight"));
+            var macs = LayerMacs.Count(layer, outputShape, weight is null ? 0 : weight.Count - weight.Zeros);
             if (macs is null && !uncounted.Contains(layer.GetType().Name))
                 uncounted.Add(layer.GetType().Name);
             layers.Add(new LayerSummary(name, layer.GetType().Name, outputShape, parameters, nonzero,
                 macs?.Dense, macs?.Nonzero, LayerMacs.KernelSize(layer)));
         }
 
-        var (total, totalNonzero) = ModelParameterCounts(module);
+        var total = sparsity.Values.Sum(p => p.Count);
+        var totalNonzero = total - sparsity.Values.Sum(p => p.Zeros);
         return new NetworkSummary(
             module.GetType().Name,
             inputShape.ToArray(),
@@ -123,48 +130,5 @@ public sealed record NetworkSummary(
             module.train(wasTraining);
         }
         return traced;
-    }
-
-    /// <summary>Per traced layer: (parameters, nonzero parameters, nonzero entries of its weight), in one device→host copy.</summary>
-    private static List<(long Parameters, long Nonzero, long WeightNonzero)> LayerParameterCounts(IEnumerable<nn.Module> layers)
-    {
-        var layerList = layers.ToList();
-        var counts = new List<Tensor>();
-        var sizes = new List<long>();
-        var slots = new List<(int Start, int Count, int WeightIndex)>();
-        foreach (var layer in layerList)
-        {
-            var start = counts.Count;
-            var weightIndex = -1;
-            long size = 0;
-            foreach (var (name, p) in layer.named_parameters(recurse: false))
-            {
-                if (name == "weight")
-                    weightIndex = counts.Count;
-                counts.Add(count_nonzero(p).reshape(1));
-                size += p.numel();
-            }
-            sizes.Add(size);
-            slots.Add((start, counts.Count - start, weightIndex));
-        }
-        var values = counts.Count == 0 ? Array.Empty<long>() : cat(counts.ToArray()).cpu().data<long>().ToArray();
-        var result = new List<(long, long, long)>(layerList.Count);
-        for (var i = 0; i < layerList.Count; i++)
-        {
-            var (start, count, weightIndex) = slots[i];
-            var nonzero = values.Skip(start).Take(count).Sum();
-            result.Add((sizes[i], nonzero, weightIndex < 0 ? 0 : values[weightIndex]));
-        }
-        return result;
-    }
-
-    private static (long Total, long Nonzero) ModelParameterCounts(nn.Module module)
-    {
-        var parameters = module.parameters().ToList();
-        if (parameters.Count == 0)
-            return (0, 0);
-        var total = parameters.Sum(p => p.numel());
-        var nonzero = stack(parameters.Select(p => count_nonzero(p)).ToArray()).sum().cpu().item<long>();
-        return (total, nonzero);
     }
 }
