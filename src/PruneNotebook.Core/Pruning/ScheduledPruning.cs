@@ -105,12 +105,7 @@ public static class ScheduledPruning
     private static (IReadOnlyList<string>, IImportance) Defaults(nn.Module model, IReadOnlyList<string>? targets, IImportance? importance) =>
         (targets ?? Pruner.DefaultTargets(model), importance ?? new LnNormImportance(1));
 
-    private static double Sparsity(nn.Module model, IReadOnlyList<string> targets)
-    {
-        var report = SparsityReport.Create(model);
-        var chosen = report.Parameters.Where(p => targets.Contains(p.Name)).ToList();
-        return (double)chosen.Sum(p => p.Zeros) / chosen.Sum(p => p.Count);
-    }
+    private static double Sparsity(nn.Module model, IReadOnlyList<string> targets) => SparsityReport.Create(model).SparsityOf(targets);
 
     /// <summary>Turns the trainer's epoch metrics into pruning stages.</summary>
     private sealed class EpochStages(List<PruningStage> stages, IProgress<PruningStage>? progress, Func<double> sparsity, long batchesPerEpoch, double? firstBefore)

@@ -21,6 +21,15 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
     /// <summary>Total ÷ nonzero entries (e.g. 10 for 90 % zeros); infinity when every entry is zero.</summary>
     public double Compression => Total == Zeros ? double.PositiveInfinity : (double)Total / (Total - Zeros);
 
+    /// <summary>Fraction of zeros over just the parameters <paramref name="names"/> (e.g. the pruning targets).</summary>
+    /// <exception cref="KeyNotFoundException">A name is not in the report.</exception>
+    public double SparsityOf(IEnumerable<string> names)
+    {
+        var chosen = names.Select(n => this[n]).ToList();
+        var count = chosen.Sum(p => p.Count);
+        return count == 0 ? 0 : (double)chosen.Sum(p => p.Zeros) / count;
+    }
+
     /// <summary>The entry for <paramref name="name"/> (e.g. <c>fc1.weight</c>).</summary>
     /// <exception cref="KeyNotFoundException">No such parameter.</exception>
     public ParameterSparsity this[string name] =>
