@@ -1,4 +1,3 @@
-using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using PruneNotebook.Core.Reports;
@@ -35,7 +34,7 @@ public static class PruningCharts
                 .WithXAxisStyle<double, double, string>(TitleText: "input")
                 .WithYAxisStyle<double, double, string>(TitleText: "output unit")
                 .WithSize(Width: 900, Height: height);
-            return Plotly.NET.Chart.withTitle($"{w.Name}: {w.Rows}×{w.Columns}, {Html.Percent(w.Kept)} kept{blocks}", FSharpOption<Font>.None).Invoke(chart);
+            return chart.WithTitleText($"{w.Name}: {w.Rows}×{w.Columns}, {Html.Percent(w.Kept)} kept{blocks}");
         }).ToList();
     }
 
@@ -50,43 +49,49 @@ public static class PruningCharts
                 MultiText: map.Weights.Select(w => Html.Percent(w.Kept)).ToArray())
             .WithYAxisStyle<double, double, string>(TitleText: "kept weights (%)")
             .WithSize(Width: 900, Height: 320);
-        return Plotly.NET.Chart.withTitle($"{map.ModelName} · kept fraction per layer", FSharpOption<Font>.None).Invoke(chart);
+        return chart.WithTitleText($"{map.ModelName} · kept fraction per layer");
     }
 
     /// <summary>Accuracy (%) against sparsity (%) with one line per layer, and the unpruned baseline.</summary>
     public static GenericChart Sensitivity(SensitivityReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var lines = report.Curves.Select(c => CSharpChart.Line<double, double, string>(
-            x: c.Sparsities.Select(s => 100 * s).ToArray(), y: c.Accuracies.Select(a => 100 * a).ToArray(), Name: c.Parameter, ShowMarkers: true)).ToList();
-        var xs = report.Curves.SelectMany(c => c.Sparsities).DefaultIfEmpty(0).ToArray();
-        lines.Add(CSharpChart.Line<double, double, string>(
-            x: new[] { 100 * xs.Min(), 100 * xs.Max() }, y: new[] { 100 * report.BaselineAccuracy, 100 * report.BaselineAccuracy }, Name: "unpruned"));
-        var chart = CSharpChart.Combine(lines)
-            .WithXAxisStyle<double, double, string>(TitleText: "sparsity of the layer (%)")
-            .WithYAxisStyle<double, double, string>(TitleText: "accuracy (%)")
-            .WithSize(Width: 900, Height: 420);
-        return Plotly.NET.Chart.withTitle($"{report.ModelName} · sensitivity ({report.Criterion})", FSharpOption<Font>.None).Invoke(chart);
+        return AccuracyAgainstSparsity(
+            report.Curves.Select(c => (c.Parameter, c.Sparsities, c.Accuracies)),
+            ("unpruned", report.BaselineAccuracy),
+            "sparsity of the layer (%)", "accuracy (%)",
+            $"{report.ModelName} · sensitivity ({report.Criterion})");
     }
 
     /// <summary>Runs side by side: test accuracy (%) against sparsity (%) stage by stage, one line per schedule.</summary>
     public static GenericChart Comparison(PruningComparison comparison)
     {
         ArgumentNullException.ThrowIfNull(comparison);
-        var lines = comparison.Runs.Select(run => CSharpChart.Line<double, double, string>(
-            x: run.Stages.Select(s => 100 * s.Sparsity).ToArray(),
-            y: run.Stages.Select(s => 100 * s.TestAccuracy).ToArray(),
-            Name: run.Schedule, ShowMarkers: true)).ToList();
-        if (comparison.Runs.Count > 0)
+        return AccuracyAgainstSparsity(
+            comparison.Runs.Select(r => (r.Schedule, (IReadOnlyList<double>)r.Stages.Select(s => s.Sparsity).ToList(), (IReadOnlyList<double>)r.Stages.Select(s => s.TestAccuracy).ToList())),
+            comparison.Runs.Count > 0 ? ("dense", comparison.Runs[0].DenseAccuracy) : null,
+            "sparsity (%)", "test accuracy (%)",
+            "Pruning schedules compared");
+    }
+
+    /// <summary>One line per series (fractions drawn as %), plus a flat reference line across the series' sparsity range.</summary>
+    private static GenericChart AccuracyAgainstSparsity(
+        IEnumerable<(string Name, IReadOnlyList<double> Sparsities, IReadOnlyList<double> Accuracies)> series,
+        (string Name, double Accuracy)? reference, string xTitle, string yTitle, string title)
+    {
+        var all = series.ToList();
+        var lines = all.Select(s => CSharpChart.Line<double, double, string>(
+            x: s.Sparsities.Select(v => 100 * v).ToArray(), y: s.Accuracies.Select(v => 100 * v).ToArray(), Name: s.Name, ShowMarkers: true)).ToList();
+        if (reference is var (name, accuracy))
         {
-            var dense = comparison.Runs[0].DenseAccuracy;
-            var xs = comparison.Runs.SelectMany(r => r.Stages).Select(s => 100 * s.Sparsity).DefaultIfEmpty(0).ToArray();
-            lines.Add(CSharpChart.Line<double, double, string>(x: new[] { xs.Min(), xs.Max() }, y: new[] { 100 * dense, 100 * dense }, Name: "dense"));
+            var xs = all.SelectMany(s => s.Sparsities).DefaultIfEmpty(0).ToArray();
+            lines.Add(CSharpChart.Line<double, double, string>(
+                x: new[] { 100 * xs.Min(), 100 * xs.Max() }, y: new[] { 100 * accuracy, 100 * accuracy }, Name: name));
         }
-        var chart = CSharpChart.Combine(lines)
-            .WithXAxisStyle<double, double, string>(TitleText: "sparsity (%)")
-            .WithYAxisStyle<double, double, string>(TitleText: "test accuracy (%)")
-            .WithSize(Width: 900, Height: 420);
-        return Plotly.NET.Chart.withTitle("Pruning schedules compared", FSharpOption<Font>.None).Invoke(chart);
+        return CSharpChart.Combine(lines)
+            .WithXAxisStyle<double, double, string>(TitleText: xTitle)
+            .WithYAxisStyle<double, double, string>(TitleText: yTitle)
+            .WithSize(Width: 900, Height: 420)
+            .WithTitleText(title);
     }
 }

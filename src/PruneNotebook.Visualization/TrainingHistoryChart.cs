@@ -1,4 +1,3 @@
-using Microsoft.FSharp.Core;
 using Plotly.NET;
 using PruneNotebook.Core.Reports;
 using CSharpChart = Plotly.NET.CSharp.Chart;
@@ -47,7 +46,7 @@ public static class TrainingHistoryChart
             : CSharpChart.Grid(panels, nRows: 1, nCols: panels.Count, SubPlotTitles: new[] { "Loss", "Test accuracy" });
         chart = chart.WithSize(Width: 900, Height: 380);
         var heading = title ?? $"{history.ModelName} · {history.Optimizer} · batch {history.BatchSize}";
-        return Plotly.NET.Chart.withTitle(heading, FSharpOption<Font>.None).Invoke(chart);
+        return chart.WithTitleText(heading);
     }
 
     /// <summary>The chart as an HTML fragment; see <see cref="PlotlyHtml.Fragment"/> for <paramref name="includePlotlyJs"/>.</summary>
