@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
@@ -132,34 +131,18 @@ public static class GlobalPruningBenchmark
             fresh();
             times.Add(watch.Elapsed.TotalSeconds);
         }
-        times.Sort();
-        return times[times.Count / 2];
+        return Median(times);
     }
 
     private static (double Api, double Kth, double Pass)? RunPeer(string root, int threads, int repeats)
     {
-        var script = Path.Combine(root, "bench", "python", "global_pruning.py");
-        if (!File.Exists(PyTorchPeer.Python))
+        var result = PyTorchPeer.RunScript(root, "bench/python/global_pruning.py",
+            ["--threads", threads.ToString(CultureInfo.InvariantCulture), "--repeats", repeats.ToString(CultureInfo.InvariantCulture)], out var problem);
+        if (result is not { } r)
         {
-            Console.WriteLine($"PyTorch peer missing: {PyTorchPeer.Python} does not exist (apt-get install python3-torch).");
+            Console.WriteLine(problem);
             return null;
         }
-        var start = new ProcessStartInfo(PyTorchPeer.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { script, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--repeats", repeats.ToString(CultureInfo.InvariantCulture) })
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Console.WriteLine(process.ExitCode == 3
-                ? $"PyTorch peer missing: {PyTorchPeer.Python} cannot import torch (apt-get install python3-torch)."
-                : $"PyTorch peer failed ({process.ExitCode}): {stderr.Trim().Split('\n').LastOrDefault()}");
-            return null;
-        }
-        using var json = JsonDocument.Parse(stdout.Trim().Split('\n').Last());
-        var r = json.RootElement;
         return (r.GetProperty("api_seconds").GetDouble(), r.GetProperty("kthvalue_seconds").GetDouble(), r.GetProperty("pass_seconds").GetDouble());
     }
 

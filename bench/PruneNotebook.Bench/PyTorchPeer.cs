@@ -18,6 +18,32 @@ public static class PyTorchPeer
     public static ThroughputResult? Measure(string repoRoot, TrainingBenchmarkOptions options, out string? version, out string? problem)
     {
         version = null;
+        var root = RunScript(repoRoot, Script,
+        [
+            "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
+            "--examples", options.Examples.ToString(CultureInfo.InvariantCulture),
+            "--warmup-batches", options.WarmupBatches.ToString(CultureInfo.InvariantCulture),
+            "--repeats", options.Repeats.ToString(CultureInfo.InvariantCulture),
+        ], out problem);
+        if (root is not { } r)
+            return null;
+        try
+        {
+            version = r.TryGetProperty("torch_version", out var v) ? v.GetString() : null;
+            return new ThroughputResult("PyTorch", r.GetProperty("examples").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("test_accuracy").GetDouble());
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException)
+        {
+            problem = $"PyTorch peer printed an incomplete result ({e.Message}): {r}";
+            return null;
+        }
+    }
+
+    /// Runs <paramref name="script"/> (relative to the repository root) with Debian's python3 and returns the JSON object
+    /// on its last line of output, or null with <paramref name="problem"/> saying why there is none (no python3, no
+    /// torch — the scripts exit with code 3 —, a failure, or no JSON).
+    public static JsonElement? RunScript(string repoRoot, string script, IEnumerable<string> arguments, out string? problem)
+    {
         problem = null;
         if (!File.Exists(Python))
         {
@@ -31,14 +57,8 @@ public static class PyTorchPeer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(repoRoot, Script),
-                     "--threads", options.Threads.ToString(CultureInfo.InvariantCulture),
-                     "--examples", options.Examples.ToString(CultureInfo.InvariantCulture),
-                     "--warmup-batches", options.WarmupBatches.ToString(CultureInfo.InvariantCulture),
-                     "--repeats", options.Repeats.ToString(CultureInfo.InvariantCulture),
-                 })
+        start.ArgumentList.Add(Path.Combine(repoRoot, script));
+        foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}.");
@@ -59,13 +79,9 @@ public static class PyTorchPeer
         try
         {
             using var json = JsonDocument.Parse(line ?? "");
-            var root = json.RootElement;
-            version = root.TryGetProperty("torch_version", out var v) ? v.GetString() : null;
-            var examples = root.GetProperty("examples").GetInt64();
-            var seconds = root.GetProperty("seconds").GetDouble();
-            return new ThroughputResult("PyTorch", examples, seconds, root.GetProperty("test_accuracy").GetDouble());
+            return json.RootElement.Clone();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException e)
         {
             problem = $"PyTorch peer printed no usable JSON line ({e.Message}): '{line}'";
             return null;
