@@ -26,6 +26,15 @@ internal static class Html
 
     public static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
 
+    /// <summary>Opens a table with the shared style: the header row, then an open <c>&lt;tbody&gt;</c>.</summary>
+    public static void TableStart(StringBuilder sb, params string[] headers)
+    {
+        sb.Append("<table style=\"border-collapse:collapse\"><thead><tr>");
+        foreach (var header in headers)
+            sb.Append("<th style=\"text-align:left;border-bottom:2px solid #888;padding:2px 8px\">").Append(Encode(header)).Append("</th>");
+        sb.Append("</tr></thead><tbody>");
+    }
+
     /// <summary>Appends a table cell with the shared inline style; <paramref name="content"/> must already be HTML.</summary>
     public static void Cell(StringBuilder sb, string content, bool right = false, bool monospace = false)
     {

@@ -19,11 +19,7 @@ public static class NetworkSummaryHtml
         sb.Append("<div style=\"font-weight:600;margin:4px 0\">")
           .Append(Html.Encode(summary.ModelName)).Append(" · input ").Append(Html.Shape(summary.InputShape))
           .Append("</div>");
-        sb.Append("<table style=\"border-collapse:collapse\">");
-        sb.Append("<thead><tr>");
-        foreach (var header in new[] { "#", "Layer", "Type", "Output shape", "Kernel", "Params", "Nonzero params", "MACs", "Nonzero MACs" })
-            sb.Append("<th style=\"text-align:left;border-bottom:2px solid #888;padding:2px 8px\">").Append(header).Append("</th>");
-        sb.Append("</tr></thead><tbody>");
+        Html.TableStart(sb, "#", "Layer", "Type", "Output shape", "Kernel", "Params", "Nonzero params", "MACs", "Nonzero MACs");
         for (var i = 0; i < summary.Layers.Count; i++)
         {
             var layer = summary.Layers[i];

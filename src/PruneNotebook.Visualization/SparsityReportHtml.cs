@@ -13,10 +13,7 @@ public static class SparsityReportHtml
         var sb = new StringBuilder();
         sb.Append("<div class=\"prunenotebook-sparsity\" style=\"font-family:system-ui,sans-serif;font-size:13px\">");
         sb.Append("<div style=\"font-weight:600;margin:4px 0\">").Append(Html.Encode(report.ModelName)).Append(" · sparsity</div>");
-        sb.Append("<table style=\"border-collapse:collapse\"><thead><tr>");
-        foreach (var header in new[] { "Parameter", "Shape", "Entries", "Zeros", "Sparsity", "Dead units", "Dead inputs", "Masked" })
-            sb.Append("<th style=\"text-align:left;border-bottom:2px solid #888;padding:2px 8px\">").Append(header).Append("</th>");
-        sb.Append("</tr></thead><tbody>");
+        Html.TableStart(sb, "Parameter", "Shape", "Entries", "Zeros", "Sparsity", "Dead units", "Dead inputs", "Masked");
         foreach (var p in report.Parameters)
         {
             sb.Append("<tr>");
