@@ -1,21 +1,24 @@
 using System.Diagnostics;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Optimization.Schedules;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using TorchSharp;
+using Parameter = TorchSharp.Modules.Parameter;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
 namespace PruneNotebook.Core.Optimization;
 
 /// <summary>
-/// Trains a classifier with cross-entropy on mini-batches. Prints nothing: progress is reported
-/// once per epoch through <see cref="IProgress{T}"/>. The hot loop stays on the model's device:
-/// losses are accumulated in device tensors and read back once per epoch.
-/// Pruned parameters (see <see cref="PruningMasks"/>) stay exactly zero: their masks are multiplied in
-/// after every optimizer step — one in-place multiply per masked tensor, which, unlike masking gradients,
-/// also undoes what momentum, weight decay and Adam's moments would otherwise revive.
+/// Trains a classifier with cross-entropy on mini-batches: optimizer by name, learning-rate schedule, regularization
+/// penalty, validation split, early stopping, atomic checkpoints with exact resume, cooperative cancellation and
+/// callbacks. The hot loop stays on the model's device: losses and counts are accumulated in device tensors and read
+/// back once per epoch (and once per <see cref="ITrainingCallback.ProgressInterval"/> when a callback wants progress).
+/// Pruned parameters (see <see cref="PruningMasks"/>) stay exactly zero: their masks are multiplied in after every
+/// optimizer step — one in-place multiply per masked tensor, which, unlike masking gradients, also undoes what momentum,
+/// weight decay and Adam's moments would otherwise revive.
 /// </summary>
 public sealed class Trainer
 {
@@ -31,12 +34,15 @@ public sealed class Trainer
     public TrainerOptions Options { get; }
 
     /// <summary>
-    /// Trains <paramref name="model"/> in place for <see cref="TrainerOptions.Epochs"/> epochs and evaluates it on
-    /// <paramref name="test"/> after each epoch.
+    /// Trains <paramref name="model"/> in place for <see cref="TrainerOptions.Epochs"/> epochs (fewer when early stopping
+    /// ends the run) and evaluates it on the validation set after each epoch.
     /// </summary>
     /// <param name="model">A classifier producing logits (N, classes).</param>
     /// <param name="train">Training examples.</param>
-    /// <param name="test">Evaluation examples, or <c>null</c> to skip evaluation.</param>
+    /// <param name="validation">
+    /// Evaluation examples, or <c>null</c>: then <see cref="TrainerOptions.ValidationFraction"/> of <paramref name="train"/>
+    /// is held out (seeded), or nothing is evaluated when that fraction is 0.
+    /// </param>
     /// <param name="device">Device to train on; the model is moved there. Default: the model's device.</param>
     /// <param name="progress">Receives each epoch's metrics as soon as the epoch ends.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
@@ -44,86 +50,95 @@ public sealed class Trainer
     /// Called after every optimizer step with the number of steps completed so far in this run (1, 2, …); returns
     /// <c>true</c> when it changed the pruning masks (as a <see cref="GradualSchedule"/> does), so they are re-read.
     /// </param>
-    /// <returns>The per-epoch history.</returns>
+    /// <param name="callbacks">Observers of progress and epochs; any of them can stop the run.</param>
+    /// <param name="resumeFrom">
+    /// A checkpoint written by a run with the same optimizer, batch size and seed: the model, optimizer, schedule,
+    /// early-stopping state, random state and history are restored and training continues after its last epoch.
+    /// </param>
+    /// <returns>The per-epoch history (including the epochs of a resumed checkpoint).</returns>
+    /// <exception cref="ArgumentException">The data or the options do not fit (said before any training starts).</exception>
+    /// <exception cref="InvalidDataException">The checkpoint cannot be resumed (the model is left as it was).</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the model keeps the weights of the last completed step and is left in eval mode.</exception>
     public TrainingHistory Fit(
         nn.Module<Tensor, Tensor> model,
         TensorDataset train,
-        TensorDataset? test = null,
+        TensorDataset? validation = null,
         Device? device = null,
         IProgress<EpochMetrics>? progress = null,
         CancellationToken cancellationToken = default,
-        Func<long, bool>? afterStep = null)
+        Func<long, bool>? afterStep = null,
+        IReadOnlyList<ITrainingCallback>? callbacks = null,
+        string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0)
             throw new ArgumentException("The training set is empty.", nameof(train));
+        if (Options.EarlyStopping is not null && validation is null && Options.ValidationFraction == 0)
+            throw new ArgumentException("Early stopping watches a validation metric: pass a validation set or set ValidationFraction above 0.", nameof(validation));
+        if (resumeFrom is not null && !File.Exists(resumeFrom))
+            throw new ArgumentException($"Checkpoint to resume from not found: '{resumeFrom}'.", nameof(resumeFrom));
         TorchNativeLibraries.EnsureLoaded();
+        var regularized = Options.Regularizer is null ? null : RegularizedParameters(model);
         if (device is not null)
             model.to(device);
         device = TorchDevice.Of(model);
 
-        torch.manual_seed(Options.Seed);
-        var masks = PruningMasks.Bindings(model);
-        long steps = 0;
-        PruningMasks.Apply(masks);
-        using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
-        var epochs = new List<EpochMetrics>(Options.Epochs);
+        var (trainSet, validationSet, ownsSplit) = Split(train, validation);
         try
         {
-            for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+            torch.manual_seed(Options.Seed);
+            using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
+            using var run = new TrainingRun();
+            if (resumeFrom is not null)
+                CheckpointFile.Resume(resumeFrom, model, optimizer, run, Options);
+            var masks = PruningMasks.Bindings(model);
+            PruningMasks.Apply(masks);
+            var loop = new EpochLoop(this, model, optimizer, run, device, regularized, afterStep, callbacks ?? [], cancellationToken) { Masks = masks };
+            try
             {
-                var watch = Stopwatch.StartNew();
-                var trainLoss = RunEpoch(model, optimizer, ref masks, ref steps, afterStep, train, device, Options.Seed + epoch, cancellationToken);
-                watch.Stop();
-                var evaluation = test is null ? null : Evaluate(model, test, device: device);
-                var metrics = new EpochMetrics(epoch, trainLoss, evaluation?.Loss, evaluation?.Accuracy, watch.Elapsed.TotalSeconds, Options.LearningRate);
-                epochs.Add(metrics);
-                progress?.Report(metrics);
+                for (var epoch = run.EpochsCompleted + 1; epoch <= Options.Epochs; epoch++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var (trainLoss, trainAccuracy, penalty) = loop.Run(epoch, trainSet);
+                    watch.Stop();
+                    var evaluation = validationSet is null ? null : Evaluate(model, validationSet, device: device);
+                    var metrics = new EpochMetrics(epoch, trainLoss, evaluation?.Loss, evaluation?.Accuracy, watch.Elapsed.TotalSeconds,
+                        run.LearningRates.Count > 0 ? run.LearningRates[^1] : Options.LearningRate, trainAccuracy, penalty);
+                    run.Epochs.Add(metrics);
+                    run.EpochsCompleted = epoch;
+                    progress?.Report(metrics);
+                    var keepGoing = true;
+                    foreach (var callback in loop.Callbacks)
+                        keepGoing &= callback.OnEpochEnd(metrics);
+                    var monitored = Monitored(metrics);
+                    if (Options.Schedule is { } schedule)
+                        run.ScheduleState = schedule.Observe(run.ScheduleState, monitored);
+                    keepGoing &= UpdateEarlyStopping(model, run, epoch, monitored);
+                    if (Options.CheckpointPath is { } path)
+                        CheckpointFile.Save(path, model, optimizer, run, Options);
+                    if (!keepGoing)
+                        break;
+                }
+                if (Options.EarlyStopping is { RestoreBest: true } && run.BestEpoch is not null && run.RestoreBest(model))
+                    PruningMasks.Apply(PruningMasks.Bindings(model));
             }
+            finally
+            {
+                model.eval();
+            }
+            return new TrainingHistory(model.GetType().Name, Options.OptimizerName, Options.BatchSize, run.Epochs.ToList(), run.LearningRates.ToList(),
+                Options.Schedule?.Describe(), Options.Regularizer?.Describe(),
+                Options.EarlyStopping is { RestoreBest: true } ? run.BestEpoch : null, run.StoppedEarly);
         }
         finally
         {
-            model.eval();
+            if (ownsSplit)
+            {
+                trainSet.Dispose();
+                validationSet?.Dispose();
+            }
         }
-        return new TrainingHistory(model.GetType().Name, Options.Optimizer.Trim().ToLowerInvariant(), Options.BatchSize, epochs);
-    }
-
-    private double RunEpoch(
-        nn.Module<Tensor, Tensor> model,
-        optim.Optimizer optimizer,
-        ref IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Mask)> masks,
-        ref long steps,
-        Func<long, bool>? afterStep,
-        TensorDataset train,
-        Device device,
-        long seed,
-        CancellationToken cancellationToken)
-    {
-        model.train();
-        using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
-        using var batches = train.Batches(Options.BatchSize, shuffle: true, seed: seed).GetEnumerator();
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            if (!batches.MoveNext())
-                break;
-            var (x, y) = batches.Current;
-            x = x.to(device);
-            y = y.to(device);
-            optimizer.zero_grad();
-            var loss = cross_entropy(model.call(x), y);
-            loss.backward();
-            optimizer.step();
-            PruningMasks.Apply(masks);
-            steps++;
-            if (afterStep is not null && afterStep(steps))
-                masks = PruningMasks.Bindings(model);
-            lossSum.add_(loss.detach().to_type(ScalarType.Float64) * y.shape[0]);
-        }
-        return lossSum.cpu().item<double>() / train.Count;
     }
 
     /// <summary>
@@ -169,6 +184,180 @@ public sealed class Trainer
         finally
         {
             model.train(wasTraining);
+        }
+    }
+
+    /// <summary>The learning rate for the next step of <paramref name="run"/> in <paramref name="epoch"/>.</summary>
+    internal double RateFor(TrainingRun run, int epoch) => Options.Schedule is not { } schedule
+        ? Options.LearningRate
+        : schedule.RateAt(schedule.Unit == ScheduleUnit.Step ? run.Steps : epoch - 1, Options.LearningRate, run.ScheduleState);
+
+    private (TensorDataset Train, TensorDataset? Validation, bool Owned) Split(TensorDataset train, TensorDataset? validation)
+    {
+        if (validation is not null || Options.ValidationFraction == 0)
+            return (train, validation, false);
+        var held = (long)Math.Round(train.Count * Options.ValidationFraction, MidpointRounding.ToEven);
+        if (held < 1 || held >= train.Count)
+            throw new ArgumentException(
+                $"A validation fraction of {Options.ValidationFraction} of {train.Count} examples holds out {held}: expected at least 1 and fewer than all.",
+                nameof(train));
+        using var generator = new Generator((ulong)Options.Seed);
+        using var order = randperm(train.Count, generator: generator);
+        using var validationIndices = order.narrow(0, 0, held);
+        using var trainIndices = order.narrow(0, held, train.Count - held);
+        return (train.Subset(trainIndices), train.Subset(validationIndices), true);
+    }
+
+    private double Monitored(EpochMetrics metrics)
+    {
+        var monitor = Options.EarlyStopping?.Monitor ?? MonitoredMetric.ValidationLoss;
+        return monitor == MonitoredMetric.ValidationAccuracy
+            ? metrics.TestAccuracy ?? metrics.TrainAccuracy ?? 0
+            : metrics.TestLoss ?? metrics.TrainLoss;
+    }
+
+    /// <summary>Updates the best metric; returns <c>false</c> when patience has run out.</summary>
+    private bool UpdateEarlyStopping(nn.Module model, TrainingRun run, int epoch, double monitored)
+    {
+        if (Options.EarlyStopping is not { } stopping)
+            return true;
+        if (stopping.Improves(monitored, run.Best))
+        {
+            run.Best = monitored;
+            run.BestEpoch = epoch;
+            run.BadEpochs = 0;
+            if (stopping.RestoreBest)
+                run.KeepBest(model);
+            return true;
+        }
+        run.BadEpochs++;
+        if (run.BadEpochs <= stopping.Patience)
+            return true;
+        run.StoppedEarly = epoch < Options.Epochs;
+        return false;
+    }
+
+    private IReadOnlyList<Tensor> RegularizedParameters(nn.Module model)
+    {
+        if (Options.RegularizedParameters is { } names)
+            return names.Select(name => (Tensor)ModuleTree.Resolve(model, name).Value).ToList();
+        var defaults = Pruner.DefaultTargets(model);
+        return defaults.Select(name => (Tensor)ModuleTree.Resolve(model, name).Value).ToList();
+    }
+
+    /// <summary>Runs the batches of one epoch; keeps the per-run references out of <see cref="Fit"/>.</summary>
+    private sealed class EpochLoop(
+        Trainer trainer,
+        nn.Module<Tensor, Tensor> model,
+        optim.Optimizer optimizer,
+        TrainingRun run,
+        Device device,
+        IReadOnlyList<Tensor>? regularized,
+        Func<long, bool>? afterStep,
+        IReadOnlyList<ITrainingCallback> callbacks,
+        CancellationToken cancellationToken)
+    {
+        private readonly TrainerOptions _options = trainer.Options;
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private double _rate = double.NaN;
+
+        public IReadOnlyList<(Parameter Parameter, Tensor Mask)> Masks { get; set; } = [];
+
+        public IReadOnlyList<ITrainingCallback> Callbacks => callbacks;
+
+        /// <summary>One epoch; returns the mean data loss, training accuracy and mean penalty.</summary>
+        public (double Loss, double Accuracy, double Penalty) Run(int epoch, TensorDataset train)
+        {
+            model.train();
+            var fullBatch = _options.OptimizerName == "gd";
+            var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
+            // [data loss sum, correct, penalty sum] in float64 on the device.
+            using var totals = zeros(3, dtype: ScalarType.Float64, device: device);
+            using var noPenalty = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: device);
+            long batch = 0, stepsThisEpoch = 0;
+            if (fullBatch)
+                optimizer.zero_grad();
+            using (var enumerator = train.Batches(_options.BatchSize, shuffle: !fullBatch, seed: _options.Seed + epoch).GetEnumerator())
+            {
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    if (!enumerator.MoveNext())
+                        break;
+                    var (features, labels) = enumerator.Current;
+                    var x = features.to(device);
+                    var y = labels.to(device);
+                    if (!fullBatch)
+                        optimizer.zero_grad();
+                    var logits = model.call(x);
+                    var loss = cross_entropy(logits, y);
+                    var objective = fullBatch ? loss * ((double)y.shape[0] / train.Count) : loss;
+                    Tensor? penalty = null;
+                    if (!fullBatch && regularized is not null)
+                    {
+                        penalty = _options.Regularizer!.Penalty(regularized);
+                        objective = objective + penalty;
+                    }
+                    objective.backward();
+                    using (no_grad())
+                    {
+                        var correct = logits.argmax(1).eq(y).sum().to_type(ScalarType.Float64);
+                        var lossSum = loss.detach().to_type(ScalarType.Float64) * y.shape[0];
+                        totals.add_(stack([lossSum, correct, penalty?.detach().to_type(ScalarType.Float64) ?? noPenalty]));
+                    }
+                    if (!fullBatch)
+                    {
+                        Step(epoch);
+                        stepsThisEpoch++;
+                    }
+                    batch++;
+                    Report(epoch, batch, batches, totals, train.Count);
+                }
+            }
+            if (fullBatch)
+            {
+                using var scope = NewDisposeScope();
+                if (regularized is not null)
+                {
+                    var penalty = _options.Regularizer!.Penalty(regularized);
+                    penalty.backward();
+                    totals[2].add_(penalty.detach().to_type(ScalarType.Float64));
+                }
+                Step(epoch);
+                stepsThisEpoch = 1;
+            }
+            var values = totals.cpu().data<double>().ToArray();
+            return (values[0] / train.Count, values[1] / train.Count, values[2] / Math.Max(1, stepsThisEpoch));
+        }
+
+        private void Step(int epoch)
+        {
+            var rate = trainer.RateFor(run, epoch);
+            if (rate != _rate)
+            {
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = rate;
+                _rate = rate;
+            }
+            optimizer.step();
+            PruningMasks.Apply(Masks);
+            run.Steps++;
+            run.LearningRates.Add(rate);
+            if (afterStep is not null && afterStep(run.Steps))
+                Masks = PruningMasks.Bindings(model);
+        }
+
+        private void Report(int epoch, long batch, long batches, Tensor totals, long count)
+        {
+            if (callbacks.Count == 0 || _sinceProgress.Elapsed < callbacks.Min(c => c.ProgressInterval))
+                return;
+            var seen = Math.Min(count, batch * _options.BatchSize);
+            var progress = new TrainingProgress(epoch, _options.Epochs, batch, batches, totals[0].cpu().item<double>() / seen,
+                run.LearningRates.Count > 0 ? run.LearningRates[^1] : _options.LearningRate);
+            foreach (var callback in callbacks)
+                callback.OnProgress(progress);
+            _sinceProgress.Restart();
         }
     }
 }

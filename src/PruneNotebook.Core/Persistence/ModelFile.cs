@@ -22,20 +22,26 @@ public static class ModelFile
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            model.save(writer);
-            var entries = PruningMasks.Entries(model);
-            writer.Write(MaskSection);
-            writer.Write(entries.Count);
-            foreach (var (name, _, _) in entries)
-                writer.Write(name);
-            var tensors = new Dictionary<string, Tensor>();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                tensors[$"m{i}"] = entries[i].Mask;
-                tensors[$"o{i}"] = entries[i].Original;
-            }
-            nn.Module.save_state_dict(writer, tensors);
+            Write(model, writer);
         });
+    }
+
+    /// <summary>Writes the model state, then the mask section, to <paramref name="writer"/>.</summary>
+    internal static void Write(nn.Module model, BinaryWriter writer)
+    {
+        model.save(writer);
+        var entries = PruningMasks.Entries(model);
+        writer.Write(MaskSection);
+        writer.Write(entries.Count);
+        foreach (var (name, _, _) in entries)
+            writer.Write(name);
+        var tensors = new Dictionary<string, Tensor>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            tensors[$"m{i}"] = entries[i].Mask;
+            tensors[$"o{i}"] = entries[i].Original;
+        }
+        nn.Module.save_state_dict(writer, tensors);
     }
 
     /// <summary>
@@ -54,27 +60,9 @@ public static class ModelFile
         {
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8);
-            model.load(reader, strict: true);
-            var masks = new List<(string, Tensor, Tensor)>();
-            using var holder = new TensorHolder();
-            if (stream.Position < stream.Length)
-            {
-                if (reader.ReadString() != MaskSection)
-                    throw new InvalidDataException("unexpected data after the model state.");
-                var names = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToList();
-                var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
-                for (var i = 0; i < names.Count; i++)
-                {
-                    var shape = shapes.GetValueOrDefault(names[i])
-                        ?? throw new InvalidDataException($"the file has a mask for '{names[i]}', which this model does not have.");
-                    holder.Add($"m{i}", zeros(shape));
-                    holder.Add($"o{i}", zeros(shape));
-                }
-                holder.load(reader, strict: true);
-                for (var i = 0; i < names.Count; i++)
-                    masks.Add((names[i], holder.get_buffer($"m{i}")!, holder.get_buffer($"o{i}")!));
-            }
+            var masks = Read(model, reader, masksRequired: false);
             PruningMasks.ReplaceAll(model, masks);
+            DisposeAll(masks);
         }
         catch (Exception e) when (e is not FileNotFoundException)
         {
@@ -87,9 +75,44 @@ public static class ModelFile
         }
     }
 
-    /// <summary>A module that only holds named buffers, to read a saved tensor dictionary.</summary>
-    private sealed class TensorHolder() : nn.Module(nameof(TensorHolder))
+    /// <summary>
+    /// Reads a model state into <paramref name="model"/> and returns the masks that follow it (not yet installed: the
+    /// caller installs them with <see cref="PruningMasks.ReplaceAll"/> once everything else it reads has succeeded).
+    /// Without <paramref name="masksRequired"/>, a stream that ends after the model state has no masks.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data does not fit the model.</exception>
+    internal static List<(string Name, Tensor Mask, Tensor Original)> Read(nn.Module model, BinaryReader reader, bool masksRequired)
     {
-        public void Add(string name, Tensor value) => register_buffer(name, value);
+        model.load(reader, strict: true);
+        var masks = new List<(string, Tensor, Tensor)>();
+        var stream = reader.BaseStream;
+        if (!masksRequired && stream.Position >= stream.Length)
+            return masks;
+        if (reader.ReadString() != MaskSection)
+            throw new InvalidDataException("unexpected data after the model state.");
+        var names = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToList();
+        var shapes = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        using var holder = new TensorHolder();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var shape = shapes.GetValueOrDefault(names[i])
+                ?? throw new InvalidDataException($"the file has a mask for '{names[i]}', which this model does not have.");
+            holder.Add($"m{i}", zeros(shape));
+            holder.Add($"o{i}", zeros(shape));
+        }
+        holder.load(reader, strict: true);
+        for (var i = 0; i < names.Count; i++)
+            masks.Add((names[i], holder.Take($"m{i}"), holder.Take($"o{i}")));
+        return masks;
+    }
+
+    /// <summary>Disposes the tensors <see cref="Read"/> returned.</summary>
+    internal static void DisposeAll(IEnumerable<(string Name, Tensor Mask, Tensor Original)> masks)
+    {
+        foreach (var (_, mask, original) in masks)
+        {
+            mask.Dispose();
+            original.Dispose();
+        }
     }
 }
