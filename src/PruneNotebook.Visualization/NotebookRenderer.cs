@@ -15,7 +15,7 @@ public sealed class NotebookRenderer
     public static IReadOnlyList<Type> SupportedTypes { get; } =
     [
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
-        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison),
+        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -28,8 +28,24 @@ public sealed class NotebookRenderer
         SensitivityReport sensitivity => Chart(PruningCharts.Sensitivity(sensitivity)),
         PruningHistory run => Chart(PruningCharts.Comparison(new PruningComparison([run]))),
         PruningComparison comparison => Chart(PruningCharts.Comparison(comparison)),
+        TrainingStatus status => Live(status),
+        TrainingPlan plan => PlotlyJsOnce() + TrainingStatusHtml.PlanHtml(plan),
         _ => null,
     };
+
+    /// <summary>
+    /// A live status is replaced in place while training runs, so it never carries plotly.js itself: a
+    /// <see cref="TrainingPlan"/> shown first (as <c>#!train</c> does) brings it along in an output that stays.
+    /// </summary>
+    private string Live(TrainingStatus status) => (_plotlyJsEmitted ? "" : PlotlyJsOnce()) + TrainingStatusHtml.ToHtml(status, includePlotlyJs: false);
+
+    private string PlotlyJsOnce()
+    {
+        if (_plotlyJsEmitted)
+            return "";
+        _plotlyJsEmitted = true;
+        return PlotlyHtml.ScriptTag();
+    }
 
     private string Chart(Plotly.NET.GenericChart chart)
     {

@@ -19,8 +19,8 @@ public class TrainingHistoryChartTests
         foreach (var value in new[] { "0.6123", "0.3812", "0.4567", "0.3944", "82.41", "86.03" })
             Assert.Contains(value, html);
         Assert.Contains("train loss", html);
-        Assert.Contains("test loss", html);
-        Assert.Contains("test accuracy %", html);
+        Assert.Contains("validation loss", html);
+        Assert.Contains("validation accuracy %", html);
         Assert.Contains("Plotly.newPlot", html);
         Assert.Contains("LeNet5 · adam · batch 128", html);
     }
@@ -64,7 +64,55 @@ public class TrainingHistoryChartTests
         var trainOnly = History with { Epochs = [new EpochMetrics(1, 0.7, null, null, 1, 1e-3)] };
         var html = TrainingHistoryChart.ToHtml(trainOnly, includePlotlyJs: false);
         Assert.Contains("train loss", html);
-        Assert.DoesNotContain("test accuracy", html);
+        Assert.DoesNotContain("validation accuracy", html);
+        Assert.DoesNotContain("learning rate", html);
+    }
+
+    [Fact]
+    public void A_scheduled_run_adds_the_learning_rate_of_every_step_and_the_penalty()
+    {
+        var scheduled = History with
+        {
+            Epochs = [new EpochMetrics(1, 0.61, 0.45, 0.82, 5, 0.05, 0.79, 0.0123), new EpochMetrics(2, 0.38, 0.39, 0.86, 5, 0.025, 0.87, 0.0098)],
+            StepLearningRates = [0.1, 0.075, 0.05, 0.025],
+            Schedule = "cosine(T=4)",
+            Regularizer = "l1(1e-05)",
+        };
+        var html = TrainingHistoryChart.ToHtml(scheduled, includePlotlyJs: false);
+        Assert.Contains("learning rate", html);
+        Assert.Contains("0.075", html);
+        Assert.Contains("penalty", html);
+        Assert.Contains("0.0123", html);
+        Assert.Contains("train accuracy %", html);
+        Assert.Contains("87", html);
+        Assert.Contains("LeNet5 · adam · batch 128 · cosine(T=4) · l1(1e-05)", html);
+    }
+
+    [Fact]
+    public void A_live_status_shows_where_training_is_and_the_running_loss_of_the_current_epoch()
+    {
+        var progress = new TrainingProgress(3, 5, 120, 469, 0.4312, 1e-3);
+        var status = new TrainingStatus(History, progress, 5, TrainingState.Running);
+        Assert.Equal("training · epoch 3/5 · batch 120/469 · running loss 0.4312 · lr 0.001 · val acc 86.03 % (epoch 2) · 10.1 s",
+            TrainingStatusHtml.StatusLine(status));
+        var html = TrainingStatusHtml.ToHtml(status, includePlotlyJs: false);
+        Assert.Contains("epoch 3 so far", html);
+        Assert.Contains("2.2558", html);   // 2 + 120/469 epochs
+        var done = status with { Progress = null, State = TrainingState.StoppedEarly, History = History with { BestEpoch = 2 } };
+        Assert.StartsWith("stopped early · 2/5 epochs · val acc 86.03 % (epoch 2) · best epoch 2 restored", TrainingStatusHtml.StatusLine(done));
+    }
+
+    [Fact]
+    public void The_renderer_puts_plotly_js_in_the_plan_that_stays_never_in_the_live_status_that_is_replaced()
+    {
+        var renderer = new NotebookRenderer();
+        var plan = renderer.Render(new TrainingPlan("LeNet5", 54_000, 6_000, [new("optimizer", "adam"), new("schedule", "cosine(T=5)")]))!;
+        var live = renderer.Render(new TrainingStatus(History, null, 5, TrainingState.Running))!;
+        Assert.Contains("plotly.js v", plan);
+        Assert.Contains("54,000", plan);
+        Assert.Contains("cosine(T=5)", plan);
+        Assert.DoesNotContain("plotly.js v", live);
+        Assert.Contains("Plotly.newPlot", live);
     }
 
     [Fact]

@@ -141,6 +141,41 @@ public sealed class Trainer
         }
     }
 
+    /// <summary>What <see cref="Fit"/> would do with these arguments: the settings and how many examples train and validate.</summary>
+    public TrainingPlan Plan(nn.Module model, TensorDataset train, TensorDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        var held = validation is null ? (long)Math.Round(train.Count * Options.ValidationFraction, MidpointRounding.ToEven) : 0;
+        var o = Options;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var settings = new List<KeyValuePair<string, string>>
+        {
+            new("optimizer", o.OptimizerName switch
+            {
+                "sgd" => string.Format(c, "sgd (momentum {0}{1})", o.Momentum, o.Nesterov ? ", Nesterov" : ""),
+                "rmsprop" => string.Format(c, "rmsprop (momentum {0})", o.Momentum),
+                "adam" or "adamw" => string.Format(c, "{0} (betas {1}, {2})", o.OptimizerName, o.Beta1, o.Beta2),
+                "gd" => "gd (full-batch gradient descent: one step per epoch)",
+                var name => name,
+            }),
+            new("learning rate", o.LearningRate.ToString("G4", c)),
+            new("schedule", o.Schedule?.Describe() ?? "fixed"),
+            new("epochs", o.Epochs.ToString(c)),
+            new("batch size", o.BatchSize.ToString(c)),
+            new("weight decay", o.WeightDecay == 0 ? "none" : o.WeightDecay.ToString("G4", c) + (o.OptimizerName == "adamw" ? " (decoupled)" : " (coupled)")),
+            new("regularizer", o.Regularizer?.Describe() ?? "none"),
+            new("early stopping", o.EarlyStopping is { } e
+                ? string.Format(c, "patience {0}, min delta {1}, on {2}{3}", e.Patience, e.MinDelta,
+                    e.Monitor == MonitoredMetric.ValidationLoss ? "validation loss" : "validation accuracy", e.RestoreBest ? ", restore best" : "")
+                : "none"),
+            new("checkpoint", o.CheckpointPath ?? "none"),
+            new("pruning masks", PruningMasks.Any(model) ? $"{PruningMasks.Of(model).Count} masked tensors kept at zero" : "none"),
+            new("seed", o.Seed.ToString(c)),
+        };
+        return new TrainingPlan(model.GetType().Name, train.Count - held, validation?.Count ?? held, settings);
+    }
+
     /// <summary>
     /// Mean cross-entropy and accuracy of <paramref name="model"/> on <paramref name="data"/>, in eval mode and without
     /// gradients; the model's training mode is restored afterwards.

@@ -1,4 +1,4 @@
-namespace PruneNotebook.Core.Optimization;
+namespace PruneNotebook.Core.Reports;
 
 /// <summary>Where a training run is inside an epoch.</summary>
 /// <param name="Epoch">1-based epoch in progress.</param>
