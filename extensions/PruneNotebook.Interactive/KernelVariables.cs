@@ -43,6 +43,25 @@ internal static class KernelVariables
         };
     }
 
+    /// <summary>
+    /// The training data held by C# variable <paramref name="name"/>: a TensorDataset (no default validation set), or a
+    /// FashionMnist's train split with its test split as the default validation set.
+    /// </summary>
+    /// <exception cref="UsageException">No such variable, or it holds something else.</exception>
+    public static (TensorDataset Train, TensorDataset? Validation) GetTrainingData(CSharpKernel csharp, string name, string example)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new UsageException($"Missing --data: expected the name of a C# variable holding a TensorDataset or FashionMnist, e.g. {example}.");
+        if (!csharp.TryGetValue<object>(name, out var value))
+            throw new UsageException($"No C# variable named '{name}': load data first (e.g. var data = FashionMnist.Load();), then run {example}.");
+        return value switch
+        {
+            TensorDataset dataset => (dataset, null),
+            FashionMnist fashion => (fashion.Train, fashion.Test),
+            _ => throw new UsageException($"Variable '{name}' is a {value?.GetType().Name ?? "null"}, not a dataset: expected a TensorDataset or a FashionMnist."),
+        };
+    }
+
     /// <summary>The positional <c>--model</c> parameter every command takes, completing to the kernel's module variables.</summary>
     public static KernelDirectiveParameter ModelParameter(CSharpKernel csharp) =>
         new KernelDirectiveParameter("--model", "The C# variable holding the model (a Module<Tensor, Tensor>).") { AllowImplicitName = true, Required = true }

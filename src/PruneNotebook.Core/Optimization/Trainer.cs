@@ -72,10 +72,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
-        if (train.Count == 0)
-            throw new ArgumentException("The training set is empty.", nameof(train));
-        if (Options.EarlyStopping is not null && validation is null && Options.ValidationFraction == 0)
-            throw new ArgumentException("Early stopping watches a validation metric: pass a validation set or set ValidationFraction above 0.", nameof(validation));
+        CheckData(train, validation);
         if (resumeFrom is not null && !File.Exists(resumeFrom))
             throw new ArgumentException($"Checkpoint to resume from not found: '{resumeFrom}'.", nameof(resumeFrom));
         TorchNativeLibraries.EnsureLoaded();
@@ -142,10 +139,11 @@ public sealed class Trainer
     }
 
     /// <summary>What <see cref="Fit"/> would do with these arguments: the settings and how many examples train and validate.</summary>
+    /// <exception cref="ArgumentException">The data do not fit the options (as <see cref="Fit"/> would say).</exception>
     public TrainingPlan Plan(nn.Module model, TensorDataset train, TensorDataset? validation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
+        CheckData(train, validation);
         var held = validation is null ? (long)Math.Round(train.Count * Options.ValidationFraction, MidpointRounding.ToEven) : 0;
         var o = Options;
         var c = System.Globalization.CultureInfo.InvariantCulture;
@@ -226,6 +224,15 @@ public sealed class Trainer
     internal double RateFor(TrainingRun run, int epoch) => Options.Schedule is not { } schedule
         ? Options.LearningRate
         : schedule.RateAt(schedule.Unit == ScheduleUnit.Step ? run.Steps : epoch - 1, Options.LearningRate, run.ScheduleState);
+
+    private void CheckData(TensorDataset train, TensorDataset? validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0)
+            throw new ArgumentException("The training set is empty.", nameof(train));
+        if (Options.EarlyStopping is not null && validation is null && Options.ValidationFraction == 0)
+            throw new ArgumentException("Early stopping watches a validation metric: pass a validation set or set ValidationFraction above 0.", nameof(validation));
+    }
 
     private (TensorDataset Train, TensorDataset? Validation, bool Owned) Split(TensorDataset train, TensorDataset? validation)
     {

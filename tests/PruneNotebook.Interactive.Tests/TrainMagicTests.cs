@@ -1,0 +1,59 @@
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Events;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Reports;
+
+namespace PruneNotebook.Interactive.Tests;
+
+[Collection(KernelCollection.Name)]
+public sealed class TrainMagicTests : KernelTestBase
+{
+    [Fact]
+    public async Task Train_shows_the_plan_then_one_live_chart_updated_in_place_and_stores_the_history()
+    {
+        var before = Trainer.Evaluate(Variable<LeNet300_100>("mlp"), Variable<Core.Data.TensorDataset>("samples")).Loss;
+        var result = await Kernel.SendAsync(new SubmitCode(
+            "#!train mlp --data samples --validation samples --optimizer sgd --lr 0.05 --epochs 3 --batch-size 20 --schedule step(1,0.5) --l2 1e-4 --history h"));
+        Assert.Empty(result.Events.OfType<CommandFailed>());
+
+        var displayed = result.Events.OfType<DisplayedValueProduced>().ToList();
+        Assert.Equal(2, displayed.Count);   // the plan, then the live chart
+        var plan = Html(displayed[0]);
+        Assert.Contains("sgd (momentum 0.9)", plan);
+        Assert.Contains("step", plan);
+        Assert.Contains("l2(0.0001)", plan);
+        var updates = result.Events.OfType<DisplayedValueUpdated>().ToList();
+        Assert.True(updates.Count >= 3, $"expected an update per epoch at least, got {updates.Count}");
+        Assert.All(updates, u => Assert.Equal(displayed[1].ValueId, u.ValueId));
+        var final = Html(updates[^1]);
+        Assert.StartsWith("<div style=\"font-family:monospace;margin:4px 0\">finished · 3/3 epochs", final);
+        Assert.Contains("learning rate", final);
+
+        var history = Variable<TrainingHistory>("h");
+        Assert.Equal(3, history.Epochs.Count);
+        Assert.Equal([0.05, 0.025, 0.0125], history.Epochs.Select(e => e.LearningRate));
+        Assert.Equal(30, history.LearningRates.Count);
+        Assert.All(history.Epochs, e => Assert.True(e.Penalty > 0));
+        Assert.True(history.Epochs[^1].TestLoss < before, "training should lower the loss on the data it trains on");
+    }
+
+    [Theory]
+    [InlineData("#!train mlp --data samples --optimizer lbfgs9", "Unknown optimizer 'lbfgs9'")]
+    [InlineData("#!train mlp --data samples --lr -1", "Learning rate must be a positive number, got -1")]
+    [InlineData("#!train mlp --data samples --early-stopping -2 --validation samples", "patience must be zero or more epochs, got -2")]
+    [InlineData("#!train mlp --data samples --early-stopping 2", "watches a validation metric")]
+    [InlineData("#!train mlp --data samples --checkpoint /nonexistent-folder/x.ckpt", "folder '/nonexistent-folder' does not exist")]
+    [InlineData("#!train mlp --data samples --schedule warp(3)", "--schedule: Unknown")]
+    [InlineData("#!train mlp --data samples --l1 1e-4 --group-lasso 1e-3", "cannot be combined")]
+    [InlineData("#!train mlp --data text", "not a dataset")]
+    [InlineData("#!train mlp --data samples --resume", "--resume needs --checkpoint")]
+    public async Task Bad_train_options_fail_in_one_line_before_any_training(string code, string expected)
+    {
+        var before = Variable<LeNet300_100>("mlp").named_parameters().Select(p => p.parameter.sum().item<float>()).ToArray();
+        Assert.Contains(expected, await FailureMessage(code));
+        Assert.Equal(before, Variable<LeNet300_100>("mlp").named_parameters().Select(p => p.parameter.sum().item<float>()).ToArray());
+    }
+
+    private static string Html(DisplayEvent e) => Assert.Single(e.FormattedValues, v => v.MimeType == "text/html").Value;
+}
