@@ -29,7 +29,7 @@ internal static class ScheduleArguments
             throw new ArgumentException($"The base learning rate must be a positive number, got {baseRate}.", nameof(baseRate));
     }
 
-    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture).ToLowerInvariant();
 
     public static string Per(ScheduleUnit unit) => unit == ScheduleUnit.Epoch ? "epochs" : "steps";
 
