@@ -36,6 +36,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
     [
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
+        typeof(TrainingComparison), typeof(WeightDistributions),
     ];
 
     internal static void RegisterFormatters(Func<object, string?> render)

@@ -1,6 +1,7 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
+using Microsoft.DotNet.Interactive.Formatting;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Reports;

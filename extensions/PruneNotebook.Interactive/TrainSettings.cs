@@ -35,7 +35,7 @@ internal static class TrainSettings
         if (!string.IsNullOrWhiteSpace(command.Schedule) && epochs >= 1 && batchSize >= 1)
         {
             var held = (long)Math.Round(trainCount * Math.Clamp(fraction, 0, 1), MidpointRounding.ToEven);
-            var stepsPerEpoch = optimizer == "gd" ? 1 : Math.Max(1, (trainCount - held + batchSize - 1) / batchSize);
+            var stepsPerEpoch = OptimizerFactory.IsFullBatch(optimizer) ? 1 : Math.Max(1, (trainCount - held + batchSize - 1) / batchSize);
             try
             {
                 options = options with { Schedule = LearningRateSchedules.Parse(command.Schedule, epochs, stepsPerEpoch) };
@@ -48,22 +48,8 @@ internal static class TrainSettings
         return options;
     }
 
-    private static IRegularizer? Regularizer(TrainCommand command)
-    {
-        var l1 = MagicArguments.Number("--l1", command.L1, 0);
-        var l2 = MagicArguments.Number("--l2", command.L2, 0);
-        var group = MagicArguments.Number("--group-lasso", command.GroupLasso, 0);
-        if (group != 0 && (l1 != 0 || l2 != 0))
-            throw new UsageException("--group-lasso cannot be combined with --l1 or --l2: choose one penalty.");
-        if (group != 0)
-            return new GroupLassoRegularizer(group);
-        return (l1, l2) switch
-        {
-            (0, 0) => null,
-            (_, 0) => new L1Regularizer(l1),
-            (0, _) => new L2Regularizer(l2),
-            // λ1·Σ|w| + (λ2/2)·Σw² is Elastic Net with α = λ1 + λ2 and l1-ratio λ1 / (λ1 + λ2).
-            _ => new ElasticNetRegularizer(l1 + l2, l1 / (l1 + l2)),
-        };
-    }
+    private static IRegularizer? Regularizer(TrainCommand command) => Regularizers.Create(
+        MagicArguments.Number("--l1", command.L1, 0),
+        MagicArguments.Number("--l2", command.L2, 0),
+        MagicArguments.Number("--group-lasso", command.GroupLasso, 0));
 }

@@ -16,6 +16,7 @@ public sealed class NotebookRenderer
     [
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
+        typeof(TrainingComparison), typeof(WeightDistributions),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -28,6 +29,8 @@ public sealed class NotebookRenderer
         SensitivityReport sensitivity => Chart(PruningCharts.Sensitivity(sensitivity)),
         PruningHistory run => Chart(PruningCharts.Comparison(new PruningComparison([run]))),
         PruningComparison comparison => Chart(PruningCharts.Comparison(comparison)),
+        TrainingComparison comparison => Chart(OptimizationCharts.Comparison(comparison)),
+        WeightDistributions distributions => Chart(OptimizationCharts.Histograms(distributions)),
         TrainingStatus status => Live(status),
         TrainingPlan plan => PlotlyJsOnce() + TrainingStatusHtml.PlanHtml(plan),
         _ => null,

@@ -82,6 +82,32 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void Full_batch_gradient_descent_takes_one_step_on_the_gradient_of_the_whole_set_whatever_the_batch_size()
+    {
+        using var train = Synthetic(100, 1);
+        manual_seed(4);
+        using var model = nn.Linear(20, 3);
+        using var expected = nn.Linear(20, 3);
+        expected.load_state_dict(model.state_dict());
+        const double lr = 0.5, l2 = 0.01;
+
+        var history = new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 30, LearningRate: lr, Optimizer: "gd", Regularizer: new SumOfSquares(l2)))
+            .Fit(model, train);
+
+        var loss = nn.functional.cross_entropy(expected.call(train.Features), train.Labels)
+                   + (expected.weight!.square().sum() * (l2 / 2));
+        loss.backward();
+        using (no_grad())
+        {
+            expected.weight!.sub_(expected.weight.grad! * lr);
+            expected.bias!.sub_(expected.bias.grad! * lr);
+        }
+        Assert.Equal([lr], history.LearningRates);
+        Assert.True(model.weight!.allclose(expected.weight!, rtol: 0, atol: 1e-6), "weights differ from one full-batch step");
+        Assert.True(model.bias!.allclose(expected.bias!, rtol: 0, atol: 1e-6), "biases differ from one full-batch step");
+    }
+
+    [Fact]
     public void Holds_out_the_validation_fraction_of_the_training_set()
     {
         using var train = Synthetic(400, 1);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
@@ -76,7 +77,7 @@ public sealed class Trainer
         if (resumeFrom is not null && !File.Exists(resumeFrom))
             throw new ArgumentException($"Checkpoint to resume from not found: '{resumeFrom}'.", nameof(resumeFrom));
         TorchNativeLibraries.EnsureLoaded();
-        var regularized = Options.Regularizer is null ? null : RegularizedParameters(model);
+        var regularized = Options.Regularizer is null ? null : Regularizers.Select(model, Options.RegularizedParameters).Select(p => (Tensor)p).ToList();
         if (device is not null)
             model.to(device);
         device = TorchDevice.Of(model);
@@ -279,14 +280,6 @@ public sealed class Trainer
         return false;
     }
 
-    private IReadOnlyList<Tensor> RegularizedParameters(nn.Module model)
-    {
-        if (Options.RegularizedParameters is { } names)
-            return names.Select(name => (Tensor)ModuleTree.Resolve(model, name).Value).ToList();
-        var defaults = Pruner.DefaultTargets(model);
-        return defaults.Select(name => (Tensor)ModuleTree.Resolve(model, name).Value).ToList();
-    }
-
     /// <summary>Runs the batches of one epoch; keeps the per-run references out of <see cref="Fit"/>.</summary>
     private sealed class EpochLoop(
         Trainer trainer,
@@ -311,7 +304,7 @@ public sealed class Trainer
         public (double Loss, double Accuracy, double Penalty) Run(int epoch, TensorDataset train)
         {
             model.train();
-            var fullBatch = _options.OptimizerName == "gd";
+            var fullBatch = OptimizerFactory.IsFullBatch(_options.Optimizer);
             var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
             // [data loss sum, correct, penalty sum] in float64 on the device.
             using var totals = zeros(3, dtype: ScalarType.Float64, device: device);
@@ -378,8 +371,7 @@ public sealed class Trainer
             var rate = trainer.RateFor(run, epoch);
             if (rate != _rate)
             {
-                foreach (var group in optimizer.ParamGroups)
-                    group.LearningRate = rate;
+                OptimizerFactory.SetLearningRate(optimizer, rate);
                 _rate = rate;
             }
             optimizer.step();
