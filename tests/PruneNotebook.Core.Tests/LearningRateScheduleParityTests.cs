@@ -22,7 +22,8 @@ public class LearningRateScheduleParityTests
             AssertClose(expected[t], schedule.RateAt(t, baseRate, ScheduleState.Initial), $"{caseName} at t={t}");
     }
 
-    private static void AssertPlateauEqualsPyTorch(string caseName, ReducePlateauSchedule schedule)
+    /// <summary>Through the interface, as the trainer drives it: Observe after each epoch, then RateAt.</summary>
+    private static void AssertPlateauEqualsPyTorch(string caseName, ILearningRateSchedule schedule)
     {
         var reference = OptimReference.Schedule(caseName);
         var baseRate = reference.GetProperty("base").GetDouble();

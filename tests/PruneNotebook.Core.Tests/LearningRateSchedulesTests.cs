@@ -98,6 +98,17 @@ public class LearningRateSchedulesTests
     }
 
     [Fact]
+    public void Only_plateau_schedules_ask_for_a_metric_also_behind_a_warmup()
+    {
+        Assert.Equal(MonitoredMetric.ValidationLoss, LearningRateSchedules.MonitorOf(Parse("plateau")));
+        Assert.Equal(MonitoredMetric.ValidationLoss, LearningRateSchedules.MonitorOf(Parse("warmup(10)+plateau(0.5,1)")));
+        Assert.Equal(MonitoredMetric.ValidationAccuracy, LearningRateSchedules.MonitorOf(new ReducePlateauSchedule(Monitor: MonitoredMetric.ValidationAccuracy)));
+        Assert.Null(LearningRateSchedules.MonitorOf(Parse("warmup(10)+cosine")));
+        Assert.Null(LearningRateSchedules.MonitorOf(Parse("onecycle")));
+        Assert.Null(LearningRateSchedules.MonitorOf(null));
+    }
+
+    [Fact]
     public void Time_schedules_ignore_metrics_and_plateau_ignores_time()
     {
         var state = new ScheduleState(0.25, 1.0, 0, 0);

@@ -15,6 +15,7 @@ Everything is deterministic: fixed seeds, float32 parameters, one thread.
 """
 import json
 import pathlib
+import warnings
 
 import torch
 import torch.nn as nn
@@ -23,6 +24,8 @@ from torch.optim import lr_scheduler as sched
 
 OUT = pathlib.Path(__file__).resolve().parents[1] / "PruneNotebook.Core.Tests" / "Reference" / "pytorch-optim.json"
 torch.set_num_threads(1)
+# SequentialLR itself calls step(0) on the next scheduler at a milestone, which PyTorch 1.13 warns about.
+warnings.filterwarnings("ignore", message="The epoch parameter", category=UserWarning)
 
 STEPS = 10
 BATCH = 4

@@ -10,7 +10,8 @@ public static class Regularizers
     /// <summary>
     /// The parameters to regularize: with <paramref name="names"/> <c>null</c>, the weight of every Linear and
     /// convolution layer in module order (biases, normalization scales and embeddings excluded); otherwise the named
-    /// parameters, in the order given (duplicates once).
+    /// parameters, in the order given (duplicates once). Select after moving the model to its device: moving replaces
+    /// the parameter tensors.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="names">Qualified parameter names such as <c>fc1.weight</c>, <c>features.0.bias</c>, or <c>null</c>.</param>

@@ -66,6 +66,18 @@ public static class LearningRateSchedules
         return new LinearWarmupSchedule(warmup.WarmupSteps, warmup.StartFactor, then);
     }
 
+    /// <summary>
+    /// The validation metric <paramref name="schedule"/> must be fed through <see cref="ILearningRateSchedule.Observe"/>
+    /// after each epoch — that of a <see cref="ReducePlateauSchedule"/>, also behind a warm-up — or <c>null</c> when the
+    /// schedule depends on time only (then observing is unnecessary).
+    /// </summary>
+    public static MonitoredMetric? MonitorOf(ILearningRateSchedule? schedule) => schedule switch
+    {
+        ReducePlateauSchedule plateau => plateau.Monitor,
+        LinearWarmupSchedule warmup => MonitorOf(warmup.Then),
+        _ => null,
+    };
+
     /// <summary>One schedule term; <paramref name="unit"/> is its clock and <paramref name="span"/> the run's length in that clock for default lengths.</summary>
     private static ILearningRateSchedule Term(string spec, string text, int epochs, ScheduleUnit unit, long span)
     {
