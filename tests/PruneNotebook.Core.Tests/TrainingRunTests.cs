@@ -135,6 +135,30 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void Reduce_on_plateau_halves_the_rate_after_each_epoch_the_validation_loss_does_not_improve()
+    {
+        using var train = Synthetic(64, 1, randomLabels: true);
+        using var validation = Synthetic(200, 2, randomLabels: true);
+        using var model = Mlp(3);
+        var history = new Trainer(new TrainerOptions(Epochs: 8, BatchSize: 16, Optimizer: "sgd", LearningRate: 0.2,
+            Schedule: new ReducePlateauSchedule(Factor: 0.5, Patience: 0))).Fit(model, train, validation);
+
+        // PyTorch's rule, replayed on the recorded validation losses: improvement means below best·(1 − 1e-4).
+        var expected = new List<double>();
+        double rate = 0.2, best = double.PositiveInfinity;
+        foreach (var epoch in history.Epochs)
+        {
+            expected.Add(rate);
+            if (epoch.TestLoss!.Value < best * (1 - 1e-4))
+                best = epoch.TestLoss.Value;
+            else
+                rate *= 0.5;
+        }
+        Assert.Equal(expected, history.Epochs.Select(e => e.LearningRate));
+        Assert.True(expected.Distinct().Count() > 2, "the unlearnable validation set should make the rate fall more than once");
+    }
+
+    [Fact]
     public void Reports_the_penalty_apart_from_the_data_loss_and_it_shrinks_the_weights()
     {
         using var train = Synthetic(200, 1);

@@ -109,10 +109,10 @@ public sealed class Trainer
                     var keepGoing = true;
                     foreach (var callback in loop.Callbacks)
                         keepGoing &= callback.OnEpochEnd(metrics);
-                    var monitored = Monitored(metrics);
-                    if (Options.Schedule is { } schedule)
-                        run.ScheduleState = schedule.Observe(run.ScheduleState, monitored);
-                    keepGoing &= UpdateEarlyStopping(model, run, epoch, monitored);
+                    if (Options.Schedule is { } schedule && LearningRateSchedules.MonitorOf(schedule) is { } watched)
+                        run.ScheduleState = schedule.Observe(run.ScheduleState, Monitored(metrics, watched));
+                    if (Options.EarlyStopping is { } stopping)
+                        keepGoing &= UpdateEarlyStopping(model, run, epoch, Monitored(metrics, stopping.Monitor));
                     if (Options.CheckpointPath is { } path)
                         CheckpointFile.Save(path, model, optimizer, run, Options);
                     if (!keepGoing)
@@ -251,19 +251,15 @@ public sealed class Trainer
         return (train.Subset(trainIndices), train.Subset(validationIndices), true);
     }
 
-    private double Monitored(EpochMetrics metrics)
-    {
-        var monitor = Options.EarlyStopping?.Monitor ?? MonitoredMetric.ValidationLoss;
-        return monitor == MonitoredMetric.ValidationAccuracy
-            ? metrics.TestAccuracy ?? metrics.TrainAccuracy ?? 0
-            : metrics.TestLoss ?? metrics.TrainLoss;
-    }
+    /// <summary>The watched metric of an epoch; without a validation set, the training loss or accuracy stands in.</summary>
+    private static double Monitored(EpochMetrics metrics, MonitoredMetric monitor) => monitor == MonitoredMetric.ValidationAccuracy
+        ? metrics.TestAccuracy ?? metrics.TrainAccuracy ?? 0
+        : metrics.TestLoss ?? metrics.TrainLoss;
 
     /// <summary>Updates the best metric; returns <c>false</c> when patience has run out.</summary>
     private bool UpdateEarlyStopping(nn.Module model, TrainingRun run, int epoch, double monitored)
     {
-        if (Options.EarlyStopping is not { } stopping)
-            return true;
+        var stopping = Options.EarlyStopping!;
         if (stopping.Improves(monitored, run.Best))
         {
             run.Best = monitored;
