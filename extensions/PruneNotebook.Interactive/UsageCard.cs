@@ -10,6 +10,7 @@ internal static class UsageCard
         + "<code>#!summary &lt;model&gt; [--input-shape 1,1,28,28]</code> — layers, shapes, parameters and MACs (dense and nonzero).<br/>"
         + "<code>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1]</code> — prune by masks.<br/>"
         + "<code>#!sparsity &lt;model&gt;</code> — sparsity maps; <code>#!sensitivity &lt;model&gt; --data &lt;dataset&gt; [--amounts 0.3,0.6,0.9]</code> — per-layer sensitivity.<br/>"
-        + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code> or <code>PruningComparison</code> from a cell renders it."
+        + "<code>#!train &lt;model&gt; --data &lt;dataset&gt; [--optimizer adam] [--lr 1e-3] [--epochs 5] [--schedule cosine] [--l1 1e-5 --l2 1e-4] [--early-stopping 3] [--checkpoint file]</code> — train with a live learning curve.<br/>"
+        + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>TrainingComparison</code>, <code>WeightDistributions</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code> or <code>PruningComparison</code> from a cell renders it."
         + "</div>";
 }
