@@ -38,6 +38,22 @@ public sealed class TrainMagicTests : KernelTestBase
         Assert.True(history.Epochs[^1].TestLoss < before, "training should lower the loss on the data it trains on");
     }
 
+    [Fact]
+    public async Task An_interrupt_stops_training_at_the_next_batch_and_the_kernel_and_model_stay_usable()
+    {
+        var training = Kernel.SendAsync(new SubmitCode("#!train mlp --data samples --epochs 100000 --batch-size 10"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.False(training.IsCompleted, "training finished before it could be interrupted");
+        await Kernel.SendAsync(new Cancel());
+        var result = await training.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(result.Events.OfType<CommandFailed>().SingleOrDefault());
+        var accuracy = Trainer.Evaluate(Variable<LeNet300_100>("mlp"), Variable<Core.Data.TensorDataset>("samples")).Accuracy;
+        Assert.InRange(accuracy, 0, 1);
+        var next = await Kernel.SendAsync(new SubmitCode("1 + 1"));
+        Assert.Empty(next.Events.OfType<CommandFailed>());
+    }
+
     [Theory]
     [InlineData("#!train mlp --data samples --optimizer lbfgs9", "Unknown optimizer 'lbfgs9'")]
     [InlineData("#!train mlp --data samples --lr -1", "Learning rate must be a positive number, got -1")]
