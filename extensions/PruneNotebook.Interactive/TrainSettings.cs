@@ -32,13 +32,11 @@ internal static class TrainSettings
             ValidationFraction: fraction,
             EarlyStopping: patience is { } p ? new EarlyStopping(Patience: p) : null,
             CheckpointPath: string.IsNullOrWhiteSpace(command.Checkpoint) ? null : command.Checkpoint.Trim());
-        if (!string.IsNullOrWhiteSpace(command.Schedule) && epochs >= 1 && batchSize >= 1)
+        if (!string.IsNullOrWhiteSpace(command.Schedule) && epochs >= 1)
         {
-            var held = (long)Math.Round(trainCount * Math.Clamp(fraction, 0, 1), MidpointRounding.ToEven);
-            var stepsPerEpoch = OptimizerFactory.IsFullBatch(optimizer) ? 1 : Math.Max(1, (trainCount - held + batchSize - 1) / batchSize);
             try
             {
-                options = options with { Schedule = LearningRateSchedules.Parse(command.Schedule, epochs, stepsPerEpoch) };
+                options = options with { Schedule = LearningRateSchedules.Parse(command.Schedule, epochs, options.StepsPerEpoch(trainCount)) };
             }
             catch (ArgumentException e)
             {

@@ -66,6 +66,16 @@ public sealed record TrainerOptions(
             CheckpointFile.ValidatePath(CheckpointPath);
     }
 
+    /// <summary>
+    /// Optimizer steps in one epoch over <paramref name="trainExamples"/> examples once the validation fraction is held
+    /// out: one for full-batch <c>gd</c>, otherwise the number of mini-batches.
+    /// </summary>
+    public long StepsPerEpoch(long trainExamples)
+    {
+        var held = (long)Math.Round(trainExamples * Math.Clamp(ValidationFraction, 0, 1), MidpointRounding.ToEven);
+        return OptimizerFactory.IsFullBatch(Optimizer) ? 1 : Math.Max(1, (trainExamples - held + BatchSize - 1) / Math.Max(1, BatchSize));
+    }
+
     /// <summary>The optimizer name, trimmed and lower case.</summary>
     public string OptimizerName => Optimizer.Trim().ToLowerInvariant();
 

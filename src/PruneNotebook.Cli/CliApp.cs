@@ -1,0 +1,54 @@
+using System.CommandLine;
+using PruneNotebook.Core.Runtime;
+using Spectre.Console;
+
+namespace PruneNotebook.Cli;
+
+/// <summary>
+/// The <c>prunenotebook</c> command line: <c>summary</c>, <c>train</c> and <c>prune</c> on the built-in models and
+/// Fashion-MNIST. Every failure is one line on the error stream and exit code 1; the input files are never changed.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Runs the command line <paramref name="args"/>, writing results to <paramref name="console"/> and errors to <paramref name="error"/>.</summary>
+    /// <returns>0 on success, 1 on bad input or a failure.</returns>
+    public static int Run(string[] args, IAnsiConsole console, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(error);
+        var root = new RootCommand("Shrink and tune neural networks: network summaries, training with schedules and penalties, pruning.")
+        {
+            SummaryVerb.Create(console),
+            TrainVerb.Create(console),
+            PruneVerb.Create(console),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+                error.WriteLine($"prunenotebook: {problem.Message}");
+            return 1;
+        }
+        try
+        {
+            TorchNativeLibraries.EnsureLoaded();
+            return parsed.Invoke(new InvocationConfiguration { Output = new AnsiWriter(console), Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException)
+        {
+            error.WriteLine($"prunenotebook: {e.Message.Split('\n', 2)[0].Split(" (Parameter '", 2)[0].Trim()}");
+            return 1;
+        }
+    }
+
+    /// <summary>Lets System.CommandLine's help and version text go to the same console as the results.</summary>
+    private sealed class AnsiWriter(IAnsiConsole console) : StringWriter
+    {
+        public override void Write(char value) => console.Write(new Text(value.ToString()));
+
+        public override void Write(string? value) => console.Write(new Text(value ?? ""));
+
+        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
+    }
+}

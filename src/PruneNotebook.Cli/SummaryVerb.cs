@@ -1,0 +1,25 @@
+using System.CommandLine;
+using PruneNotebook.Core.Analysis;
+using Spectre.Console;
+
+namespace PruneNotebook.Cli;
+
+/// <summary><c>prunenotebook summary --model lenet5 [--weights file]</c>: layers, shapes, parameters and MACs.</summary>
+internal static class SummaryVerb
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = CommonOptions.Model();
+        var weights = CommonOptions.Weights();
+        var inputShape = new Option<string?>("--input-shape") { Description = "Input shape including the batch size, e.g. 1,1,28,28 (default: the model's own)." };
+        var command = new Command("summary", "Layers in forward order: output shape, parameters (all / nonzero), MACs (dense / nonzero).") { model, weights, inputShape };
+        command.SetAction(parsed =>
+        {
+            using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
+            var shape = parsed.GetValue(inputShape) is { } text ? InputShapes.Parse(text) : InputShapes.Infer(network)!;
+            console.Write(Tables.Summary(NetworkSummary.Create(network, shape)));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Optimization.Regularization;
+using PruneNotebook.Core.Optimization.Schedules;
+using PruneNotebook.Core.Persistence;
+using PruneNotebook.Core.Reports;
+using Spectre.Console;
+
+namespace PruneNotebook.Cli;
+
+/// <summary>
+/// <c>prunenotebook train --model lenet5 [--weights in] [--save out] [--epochs 5] [--optimizer adam] [--lr 1e-3] [--schedule cosine]
+/// [--l1 ..] [--l2 ..] [--early-stopping 3] [--checkpoint file [--resume]]</c> on Fashion-MNIST (validation: its test split).
+/// </summary>
+internal static class TrainVerb
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var model = CommonOptions.Model();
+        var weights = CommonOptions.Weights();
+        var data = CommonOptions.Data();
+        var limit = CommonOptions.Limit();
+        var save = CommonOptions.Save("the trained model");
+        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 5 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
+        var optimizer = new Option<string>("--optimizer") { Description = $"One of {string.Join(", ", OptimizerFactory.Names)}.", DefaultValueFactory = _ => "adam" };
+        var lr = new Option<double>("--lr") { Description = "Initial learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var momentum = new Option<double>("--momentum") { Description = "Momentum for sgd and rmsprop.", DefaultValueFactory = _ => 0.9 };
+        var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum (sgd)." };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Optimizer weight decay (decoupled for adamw)." };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule, e.g. cosine, step(10,0.1), warmup(500)+cosine, onecycle(0.01), plateau(0.5,2)." };
+        var l1 = new Option<double>("--l1") { Description = "L1 penalty λ·Σ|w| on every Linear/Conv weight." };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty (λ/2)·Σw² (with --l1: Elastic Net)." };
+        var groupLasso = new Option<double>("--group-lasso") { Description = "Group-lasso penalty over output units." };
+        var earlyStopping = new Option<int?>("--early-stopping") { Description = "Patience in epochs; restores the best weights." };
+        var validationFraction = new Option<double?>("--validation-fraction") { Description = "Validate on this fraction of the training images instead of the test split." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Checkpoint written atomically after every epoch." };
+        var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint when it exists." };
+        var seed = new Option<long>("--seed") { Description = "Seed for initialization, shuffling and dropout." };
+        var command = new Command("train", "Train a built-in model on Fashion-MNIST with an optimizer, schedule, penalty, early stopping and checkpoints.")
+        {
+            model, weights, data, limit, save, epochs, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
+            earlyStopping, validationFraction, checkpoint, resume, seed,
+        };
+        command.SetAction(parsed =>
+        {
+            var checkpointFile = parsed.GetValue(checkpoint);
+            if (parsed.GetValue(resume) && checkpointFile is null)
+                throw new ArgumentException("--resume needs --checkpoint <file>.");
+            var options = new TrainerOptions(
+                Epochs: parsed.GetValue(epochs),
+                BatchSize: parsed.GetValue(batchSize),
+                LearningRate: parsed.GetValue(lr),
+                Optimizer: parsed.GetValue(optimizer)!,
+                Seed: parsed.GetValue(seed),
+                Momentum: parsed.GetValue(momentum),
+                WeightDecay: parsed.GetValue(weightDecay),
+                Nesterov: parsed.GetValue(nesterov),
+                Regularizer: Regularizers.Create(parsed.GetValue(l1), parsed.GetValue(l2), parsed.GetValue(groupLasso)),
+                ValidationFraction: parsed.GetValue(validationFraction) ?? 0,
+                EarlyStopping: parsed.GetValue(earlyStopping) is { } patience ? new EarlyStopping(Patience: patience) : null,
+                CheckpointPath: checkpointFile?.FullName);
+            options.Validate();
+            CommonOptions.CheckWritable(parsed.GetValue(save));
+            TorchSharp.torch.manual_seed(options.Seed);
+            using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
+            using var fashion = CommonOptions.LoadData(parsed.GetValue(data), parsed.GetValue(limit));
+            var validation = parsed.GetValue(validationFraction) is null ? fashion.Test : null;
+            if (parsed.GetValue(schedule) is { } spec)
+                options = options with { Schedule = LearningRateSchedules.Parse(spec, options.Epochs, options.StepsPerEpoch(fashion.Train.Count)) };
+            var trainer = new Trainer(options);
+            console.Write(Settings(trainer.Plan(network, fashion.Train, validation)));
+            var resumeFrom = parsed.GetValue(resume) && checkpointFile!.Exists ? checkpointFile.FullName : null;
+            var history = trainer.Fit(network, fashion.Train, validation, callbacks: [new EpochLines(console)], resumeFrom: resumeFrom);
+            console.Write(Tables.History(history));
+            if (parsed.GetValue(save) is { } file)
+            {
+                ModelFile.Save(network, file.FullName);
+                console.WriteLine($"saved {file.FullName}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Table Settings(TrainingPlan plan)
+    {
+        var table = new Table().Title($"Training {plan.ModelName} on {plan.TrainExamples:N0} images, validating on {plan.ValidationExamples:N0}").AddColumns("setting", "value");
+        foreach (var (name, value) in plan.Settings)
+            table.AddRow(Markup.Escape(name), Markup.Escape(value));
+        return table;
+    }
+
+    /// <summary>One line per finished epoch, as training goes.</summary>
+    private sealed class EpochLines(IAnsiConsole console) : ITrainingCallback
+    {
+        public bool OnEpochEnd(EpochMetrics metrics)
+        {
+            var c = CultureInfo.InvariantCulture;
+            console.WriteLine(string.Format(c, "epoch {0}: train loss {1:F4}{2} · {3:F1} s", metrics.Epoch, metrics.TrainLoss,
+                metrics.TestAccuracy is { } accuracy ? $" · val acc {Tables.Percent(accuracy)}" : "", metrics.Seconds));
+            return true;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Persistence;
+using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Reports;
+using Spectre.Console;
+
+namespace PruneNotebook.Cli.Tests;
+
+public sealed class CliAppTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("prunenotebook-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 200;
+        var error = new StringWriter();
+        var code = CliApp.Run(args, console, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Summary_lists_the_layers_with_parameters_and_macs()
+    {
+        var (code, output, error) = Run("summary", "--model", "lenet5");
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains("conv1", output);
+        Assert.Contains("61,706", output);    // parameters of LeNet-5
+        Assert.Contains("416,520", output);   // MACs of one 28×28 image
+    }
+
+    [Fact]
+    public void Train_saves_a_model_that_prune_reads_prunes_and_saves_with_its_masks()
+    {
+        var trained = Path.Combine(_folder, "lenet5.bin");
+        var pruned = Path.Combine(_folder, "lenet5-pruned.bin");
+        var (code, output, error) = Run("train", "--model", "lenet5", "--limit", "1000", "--epochs", "2", "--schedule", "step(1,0.5)",
+            "--l2", "1e-4", "--save", trained);
+        Assert.True(code == 0, error);
+        Assert.Contains("epoch 2:", output);
+        Assert.Contains("l2(0.0001)", output);
+        Assert.Contains("0.0005", output);     // the second epoch's halved rate
+        Assert.True(File.Exists(trained));
+        var trainedHash = SHA256.HashData(File.ReadAllBytes(trained));
+
+        (code, output, error) = Run("prune", "--model", "lenet5", "--weights", trained, "--amount", "0.9", "--scope", "global", "--evaluate",
+            "--limit", "1000", "--save", pruned);
+        Assert.True(code == 0, error);
+        Assert.Contains("before", output);
+        Assert.Equal(trainedHash, SHA256.HashData(File.ReadAllBytes(trained)));   // the input file is left as it was
+        using var model = new LeNet5();
+        ModelFile.Load(model, pruned);
+        Assert.True(PruningMasks.Any(model));
+        Assert.Equal(0.9, SparsityReport.Create(model).SparsityOf(Pruner.DefaultTargets(model)), 4);
+    }
+
+    [Theory]
+    [InlineData("Unknown optimizer 'lbfgs'", "train", "--model", "lenet5", "--optimizer", "lbfgs")]
+    [InlineData("Learning rate must be a positive number", "train", "--model", "lenet5", "--lr", "-1")]
+    [InlineData("--resume needs --checkpoint", "train", "--model", "lenet5", "--resume")]
+    [InlineData("Unknown model 'alexnet': expected one of lenet300-100, lenet5", "summary", "--model", "alexnet")]
+    [InlineData("amount=1.5 should either be a float in the range [0, 1] or a non-negative integer", "prune", "--model", "lenet5", "--amount", "1.5")]
+    [InlineData("Option '--model' is required", "summary")]
+    [InlineData("does not exist", "train", "--model", "lenet5", "--save", "/nonexistent-folder/x.bin")]
+    public void Bad_input_fails_with_one_line_and_exit_code_1(string expected, params string[] args)
+    {
+        var (code, _, error) = Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("prunenotebook: ", error);
+    }
+}
