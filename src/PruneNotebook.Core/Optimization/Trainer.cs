@@ -296,15 +296,16 @@ public sealed class Trainer
 
         public IReadOnlyList<ITrainingCallback> Callbacks => callbacks;
 
-        /// <summary>One epoch; returns the mean data loss, training accuracy and mean penalty.</summary>
+        /// <summary>One epoch; returns the mean data loss, training accuracy and mean penalty. Reads the device once, at the end.</summary>
         public (double Loss, double Accuracy, double Penalty) Run(int epoch, TensorDataset train)
         {
             model.train();
             var fullBatch = OptimizerFactory.IsFullBatch(_options.Optimizer);
             var batches = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
-            // [data loss sum, correct, penalty sum] in float64 on the device.
-            using var totals = zeros(3, dtype: ScalarType.Float64, device: device);
-            using var noPenalty = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: device);
+            // Running sums on the device, one small kernel each per batch: data loss × batch size, correct predictions, penalty.
+            using var lossSum = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: device);
+            using var correct = zeros(Array.Empty<long>(), dtype: ScalarType.Int64, device: device);
+            using var penaltySum = zeros(Array.Empty<long>(), dtype: ScalarType.Float64, device: device);
             long batch = 0, stepsThisEpoch = 0;
             if (fullBatch)
                 optimizer.zero_grad();
@@ -324,18 +325,17 @@ public sealed class Trainer
                     var logits = model.call(x);
                     var loss = cross_entropy(logits, y);
                     var objective = fullBatch ? loss * ((double)y.shape[0] / train.Count) : loss;
-                    Tensor? penalty = null;
                     if (!fullBatch && regularized is not null)
                     {
-                        penalty = _options.Regularizer!.Penalty(regularized);
+                        var penalty = _options.Regularizer!.Penalty(regularized);
                         objective = objective + penalty;
+                        penaltySum.add_(penalty.detach());
                     }
                     objective.backward();
                     using (no_grad())
                     {
-                        var correct = logits.argmax(1).eq(y).sum().to_type(ScalarType.Float64);
-                        var lossSum = loss.detach().to_type(ScalarType.Float64) * y.shape[0];
-                        totals.add_(stack([lossSum, correct, penalty?.detach().to_type(ScalarType.Float64) ?? noPenalty]));
+                        lossSum.add_(loss.detach(), alpha: y.shape[0]);
+                        correct.add_(logits.argmax(1).eq(y).sum());
                     }
                     if (!fullBatch)
                     {
@@ -343,7 +343,7 @@ public sealed class Trainer
                         stepsThisEpoch++;
                     }
                     batch++;
-                    Report(epoch, batch, batches, totals, train.Count);
+                    Report(epoch, batch, batches, lossSum, train.Count);
                 }
             }
             if (fullBatch)
@@ -353,12 +353,13 @@ public sealed class Trainer
                 {
                     var penalty = _options.Regularizer!.Penalty(regularized);
                     penalty.backward();
-                    totals[2].add_(penalty.detach().to_type(ScalarType.Float64));
+                    penaltySum.add_(penalty.detach());
                 }
                 Step(epoch);
                 stepsThisEpoch = 1;
             }
-            var values = totals.cpu().data<double>().ToArray();
+            using var sums = stack([lossSum, correct.to_type(ScalarType.Float64), penaltySum]).cpu();
+            var values = sums.data<double>().ToArray();
             return (values[0] / train.Count, values[1] / train.Count, values[2] / Math.Max(1, stepsThisEpoch));
         }
 
@@ -378,12 +379,12 @@ public sealed class Trainer
                 Masks = PruningMasks.Bindings(model);
         }
 
-        private void Report(int epoch, long batch, long batches, Tensor totals, long count)
+        private void Report(int epoch, long batch, long batches, Tensor lossSum, long count)
         {
             if (callbacks.Count == 0 || _sinceProgress.Elapsed < callbacks.Min(c => c.ProgressInterval))
                 return;
             var seen = Math.Min(count, batch * _options.BatchSize);
-            var progress = new TrainingProgress(epoch, _options.Epochs, batch, batches, totals[0].cpu().item<double>() / seen,
+            var progress = new TrainingProgress(epoch, _options.Epochs, batch, batches, lossSum.cpu().item<double>() / seen,
                 run.LearningRates.Count > 0 ? run.LearningRates[^1] : _options.LearningRate);
             foreach (var callback in callbacks)
                 callback.OnProgress(progress);
