@@ -214,6 +214,19 @@ public sealed class TrainingRunTests : IDisposable
     }
 
     [Fact]
+    public void A_diverged_run_still_writes_and_reads_its_checkpoint()
+    {
+        using var train = Synthetic(100, 1);
+        var path = Path.Combine(_folder, "diverged.ckpt");
+        using var model = Mlp(1);
+        var history = new Trainer(new TrainerOptions(Epochs: 2, Optimizer: "sgd", LearningRate: 1e30, Momentum: 0, CheckpointPath: path)).Fit(model, train);
+        Assert.True(double.IsNaN(history.Last!.TrainLoss) || double.IsInfinity(history.Last.TrainLoss));
+        var info = CheckpointFile.Inspect(path);
+        Assert.Equal(2, info.EpochsCompleted);
+        Assert.Equal(history.Last.TrainLoss, info.History.Last!.TrainLoss);
+    }
+
+    [Fact]
     public void Refuses_a_checkpoint_of_another_run_and_leaves_the_model_as_it_was()
     {
         using var train = Synthetic(100, 1);

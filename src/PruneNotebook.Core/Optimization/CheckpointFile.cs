@@ -20,6 +20,9 @@ public static class CheckpointFile
     private const string Header = "PruneNotebook.checkpoint.v1";
     private const string Trailer = "PruneNotebook.checkpoint.end";
 
+    /// <summary>A diverged run has NaN or infinite losses; they are written as "NaN" / "Infinity" rather than failing the save.</summary>
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Throws unless a checkpoint can be written at <paramref name="path"/>: its folder exists and accepts new files.</summary>
     /// <exception cref="ArgumentException">The path is empty, is a folder, or its folder is missing or not writable.</exception>
     public static void ValidatePath(string path)
@@ -81,7 +84,7 @@ public static class CheckpointFile
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Header);
-            writer.Write(JsonSerializer.Serialize(meta));
+            writer.Write(JsonSerializer.Serialize(meta, Json));
             ModelFile.Write(model, writer);
             Managed(optimizer).save_state_dict(writer);
             writer.Write(run.BestWeights.Count);
@@ -155,7 +158,7 @@ public static class CheckpointFile
         {
             if (reader.ReadString() != Header)
                 throw new InvalidDataException("it does not start with a PruneNotebook checkpoint header");
-            return JsonSerializer.Deserialize<Metadata>(reader.ReadString()) ?? throw new InvalidDataException("its metadata is empty");
+            return JsonSerializer.Deserialize<Metadata>(reader.ReadString(), Json) ?? throw new InvalidDataException("its metadata is empty");
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or InvalidDataException or IOException)
         {
