@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Formatting;
-using PruneNotebook.Core.Analysis;
-using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 
 namespace PruneNotebook.Interactive;
@@ -31,17 +29,11 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         return Task.CompletedTask;
     }
 
-    /// <summary>The Core records that render as HTML (tables and charts).</summary>
-    internal static readonly Type[] RenderedTypes =
-    [
-        typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
-        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
-        typeof(TrainingComparison), typeof(WeightDistributions),
-    ];
-
-    internal static void RegisterFormatters(Func<object, string?> render)
+    /// <summary>Registers <paramref name="renderer"/>'s HTML as the preferred formatter of each record type it supports.</summary>
+    internal static void RegisterFormatters((Func<object, string?> Render, IReadOnlyList<Type> Types) renderer)
     {
-        foreach (var type in RenderedTypes)
+        var render = renderer.Render;
+        foreach (var type in renderer.Types)
         {
             Formatter.Register(type, (value, writer) => writer.Write(render(value)), HtmlFormatter.MimeType);
             Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);

@@ -16,9 +16,12 @@ internal static class VisualizationHost
     private const string AssemblyName = "PruneNotebook.Visualization";
 
     /// <summary>Loads the renderer from the <c>visualization</c> folder beside this assembly.</summary>
-    /// <returns>A function turning a supported record into HTML (<c>null</c> for other values).</returns>
+    /// <returns>
+    /// A function turning a supported record into HTML (<c>null</c> for other values) and the record types it supports
+    /// (the renderer's own list, so the formatters registered always match what it can draw).
+    /// </returns>
     /// <exception cref="FileNotFoundException">The folder or assembly is missing (a broken package).</exception>
-    public static Func<object, string?> LoadRenderer(string? folder = null)
+    public static (Func<object, string?> Render, IReadOnlyList<Type> Types) LoadRenderer(string? folder = null)
     {
         folder ??= Path.Combine(Path.GetDirectoryName(typeof(VisualizationHost).Assembly.Location)!, FolderName);
         var path = Path.Combine(folder, AssemblyName + ".dll");
@@ -31,7 +34,9 @@ internal static class VisualizationHost
         var renderer = Activator.CreateInstance(rendererType)!;
         var render = rendererType.GetMethod("Render", [typeof(object)])
             ?? throw new MissingMethodException(rendererType.FullName, "Render");
-        return (Func<object, string?>)render.CreateDelegate(typeof(Func<object, string?>), renderer);
+        var types = rendererType.GetProperty("SupportedTypes")?.GetValue(null) as IReadOnlyList<Type>
+            ?? throw new MissingMemberException(rendererType.FullName, "SupportedTypes");
+        return ((Func<object, string?>)render.CreateDelegate(typeof(Func<object, string?>), renderer), types);
     }
 
     private sealed class IsolatedContext(string mainAssemblyPath) : AssemblyLoadContext("PruneNotebook.Visualization", isCollectible: false)

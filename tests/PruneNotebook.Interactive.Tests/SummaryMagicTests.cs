@@ -99,4 +99,15 @@ public sealed class SummaryMagicTests : KernelTestBase
         Assert.Contains("82.41", html);
         Assert.DoesNotContain("cdn.plot.ly/plotly", html);
     }
+
+    [Fact]
+    public void Every_record_the_renderer_supports_has_an_html_formatter()
+    {
+        var comparison = new TrainingComparison("Optimizers", [new LabeledHistory("adam", new TrainingHistory("LeNet5", "adam", 128, [new EpochMetrics(1, 0.61, 0.45, 0.8241, 5, 1e-3)]))]);
+        Assert.Contains("Plotly.newPlot", comparison.ToDisplayString("text/html"));
+        var distributions = new WeightDistributions("Weights", [new WeightDistribution("none", [-0.1, 0, 0.1], [1, 1], 2, 0, 0, 1e-3)]);
+        Assert.Contains("Plotly.newPlot", distributions.ToDisplayString("text/html"));
+        var plan = new TrainingPlan("LeNet5", 100, 10, [new("optimizer", "adam")]);
+        Assert.Contains("Training LeNet5", plan.ToDisplayString("text/html"));
+    }
 }
