@@ -10,8 +10,8 @@ namespace PruneNotebook.Bench;
 
 /// (a) Our <see cref="Trainer.Fit"/>: one epoch over the first <c>warm-up batches × batch size</c> examples
 /// as warm-up, then one timed epoch over the first <c>Examples</c> training examples — with everything a notebook
-/// run has switched on: the per-step learning-rate record, the history, and a callback that renders the live
-/// learning-curve HTML (status line + Plotly chart) at <c>#!train</c>'s throttle of once per second.
+/// run has switched on: the per-step learning-rate record, the history, and the <see cref="LiveTrainingFeed"/> that
+/// renders the live learning-curve HTML (status line + Plotly chart) exactly as <c>#!train</c> throttles it.
 public static class TrainerThroughput
 {
     public static ThroughputResult Measure(FashionMnist data, TrainingBenchmarkOptions options)
@@ -35,38 +35,15 @@ public static class TrainerThroughput
         var examples = Math.Min(options.Examples, data.Train.Count);
         using var timedSubset = examples < data.Train.Count ? FirstExamples(data.Train, examples) : null;
         var timed = timedSubset ?? data.Train;
-        var live = new LiveChartRendering();
+        // What #!train's live display does on each update, minus sending the HTML to the notebook.
+        var live = new LiveTrainingFeed(trainer.Options, nameof(LeNet5), status => TrainingStatusHtml.ToHtml(status, includePlotlyJs: false));
         var watch = Stopwatch.StartNew();
         trainer.Fit(model, timed, callbacks: [live]);
         watch.Stop();
-        Console.Write($"[{live.Renders} live renders] ");
+        Console.Write($"[{live.Published} live renders, {live.PublishingTime.TotalMilliseconds:F0} ms] ");
 
         var accuracy = Trainer.Evaluate(model, data.Test).Accuracy;
         return new ThroughputResult("ours (Trainer.Fit)", examples, watch.Elapsed.TotalSeconds, accuracy);
-    }
-
-    /// <summary>What <c>#!train</c>'s live display does on each update, minus sending the HTML to the notebook.</summary>
-    private sealed class LiveChartRendering : ITrainingCallback
-    {
-        private readonly List<EpochMetrics> _epochs = [];
-
-        public int Renders { get; private set; }
-
-        public void OnProgress(TrainingProgress progress) => Render(progress);
-
-        public bool OnEpochEnd(EpochMetrics metrics)
-        {
-            _epochs.Add(metrics);
-            Render(null);
-            return true;
-        }
-
-        private void Render(TrainingProgress? progress)
-        {
-            var history = new TrainingHistory(nameof(LeNet5), "adam", TrainingBenchmarkOptions.BatchSize, _epochs.ToList());
-            var html = TrainingStatusHtml.ToHtml(new TrainingStatus(history, progress, 1, TrainingState.Running), includePlotlyJs: false);
-            Renders += html.Length > 0 ? 1 : 0;
-        }
     }
 
     private static TensorDataset FirstExamples(TensorDataset dataset, long count)

@@ -9,8 +9,9 @@ using PruneNotebook.Core.Reports;
 namespace PruneNotebook.Interactive;
 
 /// <summary>
-/// <c>#!train</c>: trains a model with a learning-curve chart that updates in place while training runs (throttled to
-/// about once per second), then leaves the final history in that same output.
+/// <c>#!train</c>: trains a model with a learning-curve chart that updates in place while training runs (at most once a
+/// second and within 3 % of the training time, see <see cref="LiveTrainingFeed"/>), then leaves the final history in that
+/// same output.
 /// </summary>
 internal static class TrainMagic
 {
@@ -58,7 +59,14 @@ internal static class TrainMagic
                 : null;
             var trainer = new Trainer(options);
             context.Display(trainer.Plan(model, train, validation), "text/html");
-            var live = new LiveChart(context, options, model.GetType().Name);
+            DisplayedValue? display = null;
+            var live = new LiveTrainingFeed(options, model.GetType().Name, status =>
+            {
+                if (display is null)
+                    display = context.Display(status, "text/html");
+                else
+                    display.Update(status);
+            });
             try
             {
                 var history = trainer.Fit(model, train, validation, callbacks: [live], cancellationToken: context.CancellationToken, resumeFrom: resumeFrom);
@@ -77,37 +85,4 @@ internal static class TrainMagic
     private static KernelDirectiveParameter DataParameter(CSharpKernel csharp, string name, string description, bool required = false) =>
         new KernelDirectiveParameter(name, description) { Required = required }
             .AddCompletions(() => KernelVariables.Names<TensorDataset>(csharp).Concat(KernelVariables.Names<FashionMnist>(csharp)));
-
-    /// <summary>One display, updated in place at most once per second and after every epoch.</summary>
-    private sealed class LiveChart(KernelInvocationContext context, TrainerOptions options, string modelName) : ITrainingCallback
-    {
-        private readonly List<EpochMetrics> _epochs = [];
-        private DisplayedValue? _display;
-        private readonly TrainingHistory _shape = new(modelName, options.OptimizerName, options.BatchSize, [], null, options.Schedule?.Describe(), options.Regularizer?.Describe());
-        private readonly int plannedEpochs = options.Epochs;
-
-        public void OnProgress(TrainingProgress progress) => Show(new TrainingStatus(History(), progress, plannedEpochs, TrainingState.Running));
-
-        public bool OnEpochEnd(EpochMetrics metrics)
-        {
-            _epochs.Add(metrics);
-            Show(new TrainingStatus(History(), null, plannedEpochs, TrainingState.Running));
-            return true;
-        }
-
-        public void Finish(TrainingHistory history) =>
-            Show(new TrainingStatus(history, null, plannedEpochs, history.StoppedEarly ? TrainingState.StoppedEarly : TrainingState.Finished));
-
-        public void Cancelled() => Show(new TrainingStatus(History(), null, plannedEpochs, TrainingState.Cancelled));
-
-        private TrainingHistory History() => _shape with { Epochs = _epochs.ToList() };
-
-        private void Show(TrainingStatus status)
-        {
-            if (_display is null)
-                _display = context.Display(status, "text/html");
-            else
-                _display.Update(status);
-        }
-    }
 }

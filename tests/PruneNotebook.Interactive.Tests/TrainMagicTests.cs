@@ -24,7 +24,7 @@ public sealed class TrainMagicTests : KernelTestBase
         Assert.Contains("step", plan);
         Assert.Contains("l2(0.0001)", plan);
         var updates = result.Events.OfType<DisplayedValueUpdated>().ToList();
-        Assert.True(updates.Count >= 3, $"expected an update per epoch at least, got {updates.Count}");
+        Assert.NotEmpty(updates);   // at least the final state; how many more depends on the time budget (LiveTrainingFeed)
         Assert.All(updates, u => Assert.Equal(displayed[1].ValueId, u.ValueId));
         var final = System.Net.WebUtility.HtmlDecode(Html(updates[^1]));
         Assert.StartsWith("<div style=\"font-family:monospace;margin:4px 0\">finished · 3/3 epochs", final);
