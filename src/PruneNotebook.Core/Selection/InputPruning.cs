@@ -29,7 +29,7 @@ public static class InputPruning
         var (_, layer) = FirstLinear(model);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return layer.weight!.to_type(ScalarType.Float64).square().sum(0).sqrt().cpu().data<double>().ToArray();
+        return layer.weight!.to_type(ScalarType.Float64).square().sum(dim: 0).sqrt().cpu().data<double>().ToArray();
     }
 
     /// <summary>Gradient saliency: mean over rows of |∂ cross-entropy / ∂ x_j|, one per input feature; the weights are not changed.</summary>
@@ -38,6 +38,8 @@ public static class InputPruning
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         using var scope = NewDisposeScope();
+        // Gradients are needed even when the caller is inside no_grad (autograd.grad would abort the process otherwise).
+        using var gradients = enable_grad();
         var wasTraining = model.training;
         model.eval();
         try

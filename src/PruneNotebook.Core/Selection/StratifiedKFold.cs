@@ -4,7 +4,7 @@ namespace PruneNotebook.Core.Selection;
 
 /// <summary>
 /// Stratified k-fold as scikit-learn 1.2's <c>StratifiedKFold</c>: every test fold holds each class in proportion, within one
-/// row per class. Rows of the sorted class sequence are dealt to the folds in turn to decide how many of each class each
+/// row per class. Rows of the class sequence sorted by each class's first appearance are dealt to the folds in turn to decide how many of each class each
 /// fold gets; then each class's rows, in order (or permuted by a seeded generator), fill fold 0, fold 1, …. Without
 /// shuffling the folds equal scikit-learn's.
 /// </summary>
@@ -42,7 +42,8 @@ public sealed class StratifiedKFold(int folds = 5, bool shuffle = false, int see
         ArgumentNullException.ThrowIfNull(labels);
         if (Folds < 2)
             throw new ArgumentException($"Cross-validation needs at least 2 folds, got {Folds}.", nameof(Folds));
-        var classes = labels.Distinct().Order().ToArray();
+        // Classes in order of first appearance, as scikit-learn encodes them before dealing.
+        var classes = labels.Distinct().ToArray();
         var counts = classes.Select(c => labels.Count(l => l == c)).ToArray();
         for (var c = 0; c < classes.Length; c++)
             if (counts[c] < Folds)
@@ -51,7 +52,7 @@ public sealed class StratifiedKFold(int folds = 5, bool shuffle = false, int see
                 throw new ArgumentException($"Class {name} has {counts[c]} rows, fewer than the {Folds} folds: use at most {counts.Min()} folds.", nameof(labels));
             }
         // How many rows of each class each fold tests: deal the sorted class sequence to the folds in turn.
-        var sorted = labels.Select(l => Array.BinarySearch(classes, l)).Order().ToArray();
+        var sorted = labels.Select(l => Array.IndexOf(classes, l)).Order().ToArray();
         var allocation = new int[Folds, classes.Length];
         for (var i = 0; i < sorted.Length; i++)
             allocation[i % Folds, sorted[i]]++;
