@@ -26,6 +26,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         SummaryMagic.Register(csharp);
         PruningMagics.Register(csharp);
         TrainMagic.Register(csharp);
+        SelectionMagics.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
@@ -37,6 +38,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
+        typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
     ];
 
     internal static void RegisterFormatters(Func<object, string?> render)
