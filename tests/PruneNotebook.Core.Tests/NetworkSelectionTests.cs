@@ -60,4 +60,19 @@ public class NetworkSelectionTests
         Assert.Contains(importance.Selected, j => j >= 2);
         Assert.True(importance.Scores.Max() > 0.1);
     }
+
+    [Fact]
+    public void An_input_pruned_network_cross_validates_on_the_original_features_and_reads_only_the_kept_ones()
+    {
+        using var data = TabularDatasets.BreastCancer();
+        var estimator = new InputPrunedNetworkEstimator(NetworkEstimator.Mlp([16], Quick), keep: 8);
+        var result = CrossValidation.Score(estimator, data, new StratifiedKFold(3));
+        Assert.True(result.Mean > 0.9, $"accuracy {result.Mean}");
+        Assert.Equal("MLP(16) on 8 inputs", result.Estimator);
+        using var standardized = new Standardizer().Fit(data).Transform(data);
+        using var fitted = estimator.Fit(standardized);
+        Assert.Equal(8, fitted.Columns.Count);
+        Assert.Equal(8L, InputPruning.FirstLinear(fitted.Network.Model).Layer.in_features);
+        Assert.Equal(22, fitted.FeatureImportances.Count(v => v == 0));
+    }
 }
