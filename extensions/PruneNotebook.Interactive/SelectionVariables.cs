@@ -29,7 +29,7 @@ internal static class SelectionVariables
         var estimators = new List<IEstimator>();
         foreach (var part in parts)
         {
-            if (csharp.TryGetValue<object>(part, out var value))
+            if (csharp.TryGetValue<object>(part, out var value) && (value is IEstimator or IEnumerable<IEstimator> || !IsRecipe(part)))
             {
                 switch (value)
                 {
@@ -56,11 +56,14 @@ internal static class SelectionVariables
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new UsageException($"Missing recipe: expected one of {string.Join(", ", EstimatorRecipes.Names)} or a C# Func<IReadOnlyDictionary<string, object>, IEstimator>, e.g. {example}.");
-        if (csharp.TryGetValue<object>(name.Trim(), out var value))
+        // A variable of the right type wins; a recipe name still works when a variable of another type shadows it.
+        if (csharp.TryGetValue<object>(name.Trim(), out var value) && (value is Func<IReadOnlyDictionary<string, object>, IEstimator> || !IsRecipe(name)))
             return value as Func<IReadOnlyDictionary<string, object>, IEstimator>
                 ?? throw new UsageException($"Variable '{name}' is a {value?.GetType().Name ?? "null"}, not a Func<IReadOnlyDictionary<string, object>, IEstimator>.");
         return EstimatorRecipes.Factory(name);
     }
+
+    private static bool IsRecipe(string name) => EstimatorRecipes.Names.Contains(name.Trim().ToLowerInvariant());
 
     /// <summary>Stratified k-fold for class targets, k-fold otherwise.</summary>
     public static ISplitter Splitter(TabularDataset data, string? folds, bool shuffle, string? seed)

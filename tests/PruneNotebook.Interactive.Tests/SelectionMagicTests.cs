@@ -58,6 +58,14 @@ public sealed class SelectionMagicTests : KernelTestBase
         Assert.Contains("successive halving (6 candidates", System.Net.WebUtility.HtmlDecode(html));
     }
 
+    [Fact]
+    public async Task A_recipe_name_still_works_when_a_variable_of_another_type_shadows_it()
+    {
+        // The test kernel holds a LeNet300_100 in a variable named 'mlp'.
+        var html = await DisplayedHtml("#!search mlp --data iris --grid \"hidden=4;epochs=2\" --folds 2");
+        Assert.Contains("grid search (1 configurations)", html);
+    }
+
     [Theory]
     [InlineData("#!select-features nowhere --method rfe", "No C# variable or shipped dataset named 'nowhere'")]
     [InlineData("#!select-features iris --method rfe --k 9", "--k 9 is out of range: 'iris' has 4 features, expected 1 to 4.")]
