@@ -25,14 +25,14 @@ public static class SelectionHtml
         var sb = new StringBuilder();
         sb.Append("<div style=\"font-family:system-ui,sans-serif;font-size:13px\">");
         sb.Append("<div style=\"font-weight:600;margin:4px 0\">").Append(Html.Encode(comparison.Title)).Append("</div>");
-        var metric = comparison.Candidates.Count > 0 ? comparison.Candidates[0].Metric : "score";
-        Html.TableStart(sb, "Candidate", $"{metric} (mean ± std)", "Folds", "Fit time / fold", "AIC", "BIC", "Parameters");
+        var metrics = comparison.Candidates.Select(c => c.Metric).Distinct().ToArray();
+        Html.TableStart(sb, "Candidate", metrics.Length == 1 ? $"{metrics[0]} (mean ± std)" : "score (mean ± std)", "Folds", "Fit time / fold", "AIC", "BIC", "Parameters");
         for (var i = 0; i < comparison.Candidates.Count; i++)
         {
             var r = comparison.Candidates[i];
             sb.Append(i == comparison.Best ? "<tr style=\"font-weight:600\">" : "<tr>");
             Html.Cell(sb, Html.Encode(r.Estimator));
-            Html.Cell(sb, string.Format(C, "{0:F4} ± {1:F4}", r.Mean, r.Std), right: true);
+            Html.Cell(sb, string.Format(C, "{0:F4} ± {1:F4}", r.Mean, r.Std) + (metrics.Length == 1 ? "" : " " + Html.Encode(r.Metric)), right: true);
             Html.Cell(sb, Html.Encode(string.Join(" ", r.Scores.Select(s => s.ToString("F3", C)))), monospace: true);
             Html.Cell(sb, Seconds(r.MeanFitSeconds), right: true);
             Html.Cell(sb, comparison.Aic[i] is { } aic ? aic.ToString("F1", C) : "—", right: true);

@@ -15,7 +15,7 @@ public static class CrossValidation
     public static ISplitter DefaultSplitter(TabularDataset data, int folds = 5) =>
         (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? new StratifiedKFold(folds) : new KFold(folds);
 
-    /// <summary>Scores <paramref name="estimator"/> on every fold of <paramref name="cv"/>.</summary>
+    /// <summary>Scores <paramref name="estimator"/> on every fold of <paramref name="cv"/>: accuracy for classifiers, R² for regressors (also on class targets).</summary>
     /// <param name="estimator">What to fit.</param>
     /// <param name="data">The rows.</param>
     /// <param name="cv">The folds; default <see cref="DefaultSplitter"/>.</param>
@@ -32,7 +32,7 @@ public static class CrossValidation
         var folds = cv.Split(data);
         var scores = new double[folds.Count];
         var seconds = new double[folds.Count];
-        Parallel.ForEach(folds, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, fold =>
+        void Run(Fold fold)
         {
             var (train, test) = FoldData(data, fold, standardize);
             using (train)
@@ -44,8 +44,15 @@ public static class CrossValidation
                 scores[fold.Index] = model.Score(test);
                 (model as IDisposable)?.Dispose();
             }
-        });
-        return new CrossValidationResult(estimator.Name, estimator.Parameters, data.Name, cv.Describe(), MetricName(data), scores, seconds);
+        }
+        // One degree runs on the calling thread: a pool thread's first TorchSharp call pays for a new native thread team.
+        if (parallelism == 1)
+            foreach (var fold in folds)
+                Run(fold);
+        else
+            Parallel.ForEach(folds, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, Run);
+        var metric = estimator is LinearRegression or Ridge or ElasticNet or ElasticNetCV ? "R²" : MetricName(data);
+        return new CrossValidationResult(estimator.Name, estimator.Parameters, data.Name, cv.Describe(), metric, scores, seconds);
     }
 
     /// <summary>

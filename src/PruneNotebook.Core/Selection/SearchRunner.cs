@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Reports;
-using TorchSharp;
 
 namespace PruneNotebook.Core.Selection;
 
 /// <summary>
 /// Evaluates configurations by cross-validation for the searches: folds are split and standardized once and shared by all
-/// trials; (configuration, fold) pairs run up to a parallel degree, with TorchSharp's intra-op threads divided among them
-/// so that parallel trials do not oversubscribe the cores.
+/// trials; (configuration, fold) pairs run up to a parallel degree. TorchSharp's intra-op thread count is left alone:
+/// changing it while other threads train crashed libtorch's optimizer step here.
 /// </summary>
 internal sealed class SearchRunner : IDisposable
 {
@@ -41,26 +40,20 @@ internal sealed class SearchRunner : IDisposable
         var scores = new double[configurations.Count, _folds.Count];
         var seconds = new double[configurations.Count, _folds.Count];
         var work = Enumerable.Range(0, configurations.Count).SelectMany(c => Enumerable.Range(0, _folds.Count).Select(f => (c, f))).ToArray();
-        var threads = torch.get_num_threads();
-        if (_parallelism > 1)
-            torch.set_num_threads(Math.Max(1, threads / _parallelism));
-        try
+        void Run((int, int) item)
         {
-            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, item =>
-            {
-                var (c, f) = item;
-                var watch = Stopwatch.StartNew();
-                var model = estimators[c].Fit(_folds[f].Train);
-                scores[c, f] = model.Score(_folds[f].Test);
-                seconds[c, f] = watch.Elapsed.TotalSeconds;
-                (model as IDisposable)?.Dispose();
-            });
+            var (c, f) = item;
+            var watch = Stopwatch.StartNew();
+            var model = estimators[c].Fit(_folds[f].Train);
+            scores[c, f] = model.Score(_folds[f].Test);
+            seconds[c, f] = watch.Elapsed.TotalSeconds;
+            (model as IDisposable)?.Dispose();
         }
-        finally
-        {
-            if (_parallelism > 1)
-                torch.set_num_threads(threads);
-        }
+        if (_parallelism == 1)
+            foreach (var item in work)
+                Run(item);
+        else
+            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = _parallelism }, Run);
         return Enumerable.Range(0, configurations.Count).Select(c => new SearchTrial(firstIndex + c, configurations[c],
             Enumerable.Range(0, _folds.Count).Select(f => scores[c, f]).ToArray(),
             Enumerable.Range(0, _folds.Count).Sum(f => seconds[c, f]), round, resource)).ToList();
