@@ -59,6 +59,7 @@ public static class SelectionBenchmark
         var sequential = MedianSeconds(Math.Max(1, repeats / 2), () => Search(1).Fit(wine));
         var parallel = MedianSeconds(Math.Max(1, repeats / 2), () => Search(2).Fit(wine));
         Console.WriteLine($"Grid search over an MLP on wine: 8 configurations × 3 folds, 30 epochs each, {threads} threads");
+        Console.WriteLine("(network training is serialized across trials: TorchSharp training is not thread-safe; only scoring and bookkeeping overlap)");
         Print(["", "time", "", "speedup"],
         [
             ("sequential trials", Ms(sequential), "", ""),

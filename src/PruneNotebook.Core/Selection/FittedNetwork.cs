@@ -38,6 +38,12 @@ public sealed class FittedNetwork : IFittedModel, IFeatureImportances, IDisposab
     public Tensor Predict(Tensor features)
     {
         ArgumentNullException.ThrowIfNull(features);
+        lock (NetworkEstimator.TorchLock)
+            return PredictUnlocked(features);
+    }
+
+    private Tensor PredictUnlocked(Tensor features)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var wasTraining = Model.training;

@@ -33,6 +33,12 @@ public sealed class InputPrunedNetworkEstimator(NetworkEstimator network, int ke
         if (Keep < 1 || Keep > data.FeatureCount)
             throw new ArgumentException($"Cannot keep {Keep} of {data.FeatureCount} input features: expected 1 to {data.FeatureCount}.", nameof(keep));
         TorchNativeLibraries.EnsureLoaded();
+        lock (NetworkEstimator.TorchLock)
+            return FitLocked(data);
+    }
+
+    private FittedInputPrunedNetwork FitLocked(TabularDataset data)
+    {
         var dense = network.Fit(data);
         var columns = InputPruning.Rank(InputPruning.WeightNorms(dense.Model), data, Keep).Selected.ToArray();
         var pruned = InputPruning.Prune(dense.Model, columns);

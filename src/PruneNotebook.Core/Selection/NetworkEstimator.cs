@@ -9,8 +9,9 @@ namespace PruneNotebook.Core.Selection;
 
 /// <summary>
 /// A TorchSharp classifier as an <see cref="IEstimator"/>: every <see cref="Fit"/> builds a fresh network with the factory
-/// (its initial weights drawn from the global generator seeded with <see cref="Seed"/>, under a lock so that concurrent
-/// fits stay reproducible) and trains it with the <see cref="Trainer"/>. Cross-validation, searches, RFE-free selection and
+/// (its initial weights drawn from the global generator seeded with <see cref="Seed"/>) and trains it with the
+/// <see cref="Trainer"/>. Building and training hold one process-wide lock: TorchSharp training is not thread-safe, so
+/// parallel trials of networks are serialized (and stay reproducible). Cross-validation, searches, RFE-free selection and
 /// permutation importance then treat networks and linear models alike.
 /// </summary>
 /// <param name="factory">Builds an untrained network from (input features, classes); it must output logits (n, classes).</param>
@@ -21,7 +22,12 @@ namespace PruneNotebook.Core.Selection;
 public sealed class NetworkEstimator(Func<int, int, nn.Module<Tensor, Tensor>> factory, TrainerOptions? options = null, long seed = 0, string name = "network",
     IReadOnlyDictionary<string, object>? parameters = null) : IEstimator
 {
-    private static readonly object SeedLock = new();
+    /// <summary>
+    /// Held while a network is built, trained or evaluated. TorchSharp training is not safe to run on several threads at once
+    /// (dotnet/TorchSharp#941; here concurrent Adam steps failed in native Scalar conversions), so parallel trials of networks
+    /// take turns for the TorchSharp work.
+    /// </summary>
+    internal static readonly object TorchLock = new();
 
     /// <summary>The training options.</summary>
     public TrainerOptions Options { get; } = options ?? new TrainerOptions(Epochs: 20);
@@ -90,15 +96,14 @@ public sealed class NetworkEstimator(Func<int, int, nn.Module<Tensor, Tensor>> f
             throw new ArgumentException($"{Name} is a classifier, but '{data.Name}' is a regression dataset.", nameof(data));
         TorchNativeLibraries.EnsureLoaded();
         var trainer = new Trainer(Options);
-        nn.Module<Tensor, Tensor> model;
-        lock (SeedLock)
+        lock (TorchLock)
         {
             manual_seed(Seed);
-            model = factory(data.FeatureCount, data.ClassNames!.Count);
+            var model = factory(data.FeatureCount, data.ClassNames!.Count);
+            using var train = data.ToTensorDataset();
+            var history = trainer.Fit(model, train, device: data.Device);
+            return new FittedNetwork(model, history, data.FeatureNames, Name);
         }
-        using var train = data.ToTensorDataset();
-        var history = trainer.Fit(model, train, device: data.Device);
-        return new FittedNetwork(model, history, data.FeatureNames, Name);
     }
 
     IFittedModel IEstimator.Fit(TabularDataset data) => Fit(data);
