@@ -11,6 +11,9 @@ const string Usage = """
       pruning    90 % global magnitude pruning of a 16.8 M-weight MLP vs PyTorch's prune.global_unstructured,
                  and masked-training step time vs dense (LeNet-5, the MLP)
                  options: --threads N (default 2)  --repeats R (default 3)  --steps S (default 30)
+      selection  Lasso paths (100 α) and 5-fold CV on the shipped datasets vs scikit-learn, and a grid search over an
+                 MLP with sequential vs 2 parallel trials
+                 options: --threads N (default 2)  --repeats R (default 5)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -26,6 +29,7 @@ try
     {
         "training" => Bind(TrainingBenchmarkOptions.Parse(args[1..]), TrainingThroughputBenchmark.Run),
         "pruning" => Bind(args[1..], GlobalPruningBenchmark.Run),
+        "selection" => Bind(args[1..], SelectionBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }

@@ -24,6 +24,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         SummaryMagic.Register(csharp);
         PruningMagics.Register(csharp);
         TrainMagic.Register(csharp);
+        SelectionMagics.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;

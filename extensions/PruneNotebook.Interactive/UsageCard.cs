@@ -11,6 +11,7 @@ internal static class UsageCard
         + "<code>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1]</code> — prune by masks.<br/>"
         + "<code>#!sparsity &lt;model&gt;</code> — sparsity maps; <code>#!sensitivity &lt;model&gt; --data &lt;dataset&gt; [--amounts 0.3,0.6,0.9]</code> — per-layer sensitivity.<br/>"
         + "<code>#!train &lt;model&gt; --data &lt;dataset&gt; [--optimizer adam] [--lr 1e-3] [--epochs 5] [--schedule cosine] [--l1 1e-5 --l2 1e-4] [--early-stopping 3] [--checkpoint file]</code> — train with a live learning curve.<br/>"
+        + "<code>#!select-features breast_cancer --method rfe|lasso|permutation --k 10</code>, <code>#!cv logistic,mlp --data wine --folds 5</code>, <code>#!search mlp --data wine --random 20 --space \"lr=loguniform(1e-3,1e-1)\"</code> — feature, model and hyperparameter selection (<code>using PruneNotebook.Core.Selection;</code>).<br/>"
         + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>TrainingComparison</code>, <code>WeightDistributions</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code> or <code>PruningComparison</code> from a cell renders it."
         + "</div>";
 }

@@ -17,6 +17,7 @@ public sealed class NotebookRenderer
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
+        typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -33,6 +34,12 @@ public sealed class NotebookRenderer
         WeightDistributions distributions => Chart(OptimizationCharts.Histograms(distributions)),
         TrainingStatus status => Live(status),
         TrainingPlan plan => PlotlyJsOnce() + TrainingStatusHtml.PlanHtml(plan),
+        FeatureSelection selection => Chart(SelectionCharts.Ranking(selection)) + (selection.Curve is null ? "" : Chart(SelectionCharts.FeatureCountCurve(selection)))
+            + SelectionHtml.SelectedLine(selection),
+        RegularizationPath path => Chart(SelectionCharts.Path(path)),
+        CrossValidationResult result => Chart(SelectionCharts.Boxes([result], $"{result.Dataset} · {result.Estimator}: {result.CV}")) + SelectionHtml.Single(result),
+        CandidateComparison comparison => Chart(SelectionCharts.Boxes(comparison.Candidates, comparison.Title)) + SelectionHtml.Comparison(comparison),
+        SearchResult search => Chart(SelectionCharts.Parallel(search)) + SelectionHtml.Search(search),
         _ => null,
     };
 

@@ -1,0 +1,78 @@
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Selection;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Tests;
+
+public class NetworkSelectionTests
+{
+    private static readonly TrainerOptions Quick = new(Epochs: 15, BatchSize: 32, LearningRate: 1e-2);
+
+    [Fact]
+    public void A_network_factory_is_cross_validated_like_any_estimator_and_compared_with_aic_where_defined()
+    {
+        using var data = TabularDatasets.Wine();
+        var comparison = CrossValidation.Compare([new LogisticRegression(1.0), NetworkEstimator.Mlp([16], Quick)], data, new StratifiedKFold(3));
+        Assert.Equal(["LogisticRegression", "MLP(16)"], comparison.Candidates.Select(c => c.Estimator));
+        Assert.All(comparison.Candidates, c => Assert.True(c.Mean > 0.9, $"{c.Estimator}: {c.Mean}"));
+        Assert.NotNull(comparison.Aic[0]);
+        Assert.Null(comparison.Aic[1]);
+        Assert.Equal(3, comparison.Candidates[1].FitSeconds.Count);
+    }
+
+    [Fact]
+    public void Input_pruning_shrinks_the_first_layer_and_keeps_the_function_on_the_kept_inputs()
+    {
+        using var raw = TabularDatasets.BreastCancer();
+        using var data = new Standardizer().Fit(raw).Transform(raw);
+        using var network = NetworkEstimator.Mlp([16], Quick).Fit(data);
+        var norms = InputPruning.WeightNorms(network.Model);
+        Assert.Equal(30, norms.Length);
+        var selection = InputPruning.Rank(norms, data, keep: 10);
+        Assert.Equal(10, selection.Selected.Count);
+        var pruned = InputPruning.Prune(network.Model, selection.Selected);
+        Assert.Equal(10L, InputPruning.FirstLinear(pruned).Layer.in_features);
+        using var kept = data.Columns(selection.Selected);
+        // With the dropped inputs at zero the original network computes exactly what the pruned one does.
+        using var mask = zeros(30);
+        foreach (var j in selection.Selected)
+            mask[j] = 1;
+        using var noGrad = no_grad();
+        using var original = network.Model.call(data.Features.mul(mask));
+        using var shrunk = pruned.call(kept.Features);
+        Assert.True(original.allclose(shrunk, atol: 1e-5));
+        var saliency = InputPruning.GradientSaliency(network.Model, data);
+        Assert.Equal(30, saliency.Length);
+        Assert.All(saliency, s => Assert.True(s >= 0));
+        var error = Assert.Throws<ArgumentException>(() => InputPruning.Rank(norms, data, keep: 31));
+        Assert.StartsWith("Cannot keep 31 of 30 input features", error.Message);
+    }
+
+    [Fact]
+    public void Permutation_importance_works_on_a_trained_network()
+    {
+        using var raw = TabularDatasets.Iris();
+        using var data = new Standardizer().Fit(raw).Transform(raw);
+        using var network = NetworkEstimator.Mlp([8], Quick).Fit(data);
+        var importance = PermutationImportance.Compute(network, data, repeats: 2, seed: 0, keep: 2);
+        // Petal length and width (2, 3) separate the species.
+        Assert.Contains(importance.Selected, j => j >= 2);
+        Assert.True(importance.Scores.Max() > 0.1);
+    }
+
+    [Fact]
+    public void An_input_pruned_network_cross_validates_on_the_original_features_and_reads_only_the_kept_ones()
+    {
+        using var data = TabularDatasets.BreastCancer();
+        var estimator = new InputPrunedNetworkEstimator(NetworkEstimator.Mlp([16], Quick), keep: 8);
+        var result = CrossValidation.Score(estimator, data, new StratifiedKFold(3));
+        Assert.True(result.Mean > 0.9, $"accuracy {result.Mean}");
+        Assert.Equal("MLP(16) on 8 inputs", result.Estimator);
+        using var standardized = new Standardizer().Fit(data).Transform(data);
+        using var fitted = estimator.Fit(standardized);
+        Assert.Equal(8, fitted.Columns.Count);
+        Assert.Equal(8L, InputPruning.FirstLinear(fitted.Network.Model).Layer.in_features);
+        Assert.Equal(22, fitted.FeatureImportances.Count(v => v == 0));
+    }
+}
