@@ -5,9 +5,10 @@ namespace PruneNotebook.Core.Optimization;
 
 /// <summary>
 /// Feeds a live view of a training run (a chart updated in place) with <see cref="TrainingStatus"/> snapshots, within a
-/// time budget: publishing (rendering a chart) runs on the training thread, so after each publish the next one waits
-/// until its cost is at most <see cref="MaxShare"/> of the time since — and at least <see cref="MinimumInterval"/>.
-/// A chart that takes 170 ms to render is then redrawn about every 6 s at the default 3 %, not every second.
+/// time budget: publishing (rendering a chart) runs on the training thread, so a snapshot is only taken when the time
+/// spent publishing so far, plus the expected cost of this one (the last one's), stays within <see cref="MaxShare"/> of
+/// the run's wall time — and at least <see cref="MinimumInterval"/> after the previous one. A chart that takes 170 ms
+/// to render is then redrawn about every 6 s at the default 3 %, not every second.
 /// </summary>
 /// <param name="options">The run's options (planned epochs, optimizer and batch size for the title).</param>
 /// <param name="modelName">The model's type name.</param>
@@ -20,7 +21,8 @@ public sealed class LiveTrainingFeed(TrainerOptions options, string modelName, A
     private readonly List<EpochMetrics> _epochs = [];
     private readonly TrainingHistory _shape = new(modelName, options.OptimizerName, options.BatchSize, [], null, options.Schedule?.Describe(), options.Regularizer?.Describe());
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private TimeSpan _next = TimeSpan.Zero;
+    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan _expectedCost = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The least time between two snapshots.</summary>
     public TimeSpan MinimumInterval { get; } = minimumInterval ?? TimeSpan.FromSeconds(1);
@@ -40,7 +42,7 @@ public sealed class LiveTrainingFeed(TrainerOptions options, string modelName, A
     /// <inheritdoc />
     public void OnProgress(TrainingProgress progress)
     {
-        if (_clock.Elapsed >= _next)
+        if (Due())
             Publish(new TrainingStatus(History(), progress, options.Epochs, TrainingState.Running));
     }
 
@@ -48,7 +50,7 @@ public sealed class LiveTrainingFeed(TrainerOptions options, string modelName, A
     public bool OnEpochEnd(EpochMetrics metrics)
     {
         _epochs.Add(metrics);
-        if (_clock.Elapsed >= _next)
+        if (Due())
             Publish(new TrainingStatus(History(), null, options.Epochs, TrainingState.Running));
         return true;
     }
@@ -65,14 +67,20 @@ public sealed class LiveTrainingFeed(TrainerOptions options, string modelName, A
 
     private TrainingHistory History() => _shape with { Epochs = _epochs.ToList() };
 
+    private bool Due()
+    {
+        var now = _clock.Elapsed;
+        return (_last == TimeSpan.MinValue || now - _last >= MinimumInterval)
+               && (PublishingTime + _expectedCost).Ticks <= MaxShare * now.Ticks;
+    }
+
     private void Publish(TrainingStatus status)
     {
         var start = _clock.Elapsed;
         publish(status);
-        var spent = _clock.Elapsed - start;
+        _last = _clock.Elapsed;
+        _expectedCost = _last - start;
         Published++;
-        PublishingTime += spent;
-        var wait = TimeSpan.FromTicks((long)(spent.Ticks / MaxShare));
-        _next = _clock.Elapsed + (wait > MinimumInterval ? wait : MinimumInterval);
+        PublishingTime += _expectedCost;
     }
 }
