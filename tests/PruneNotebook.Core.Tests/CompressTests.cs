@@ -33,6 +33,7 @@ public class CompressTests
                 Assert.Equal(conv2.in_channels, ((BatchNorm2d)layers[$"{prefix}.bn1"]).num_features);
             }
         Assert.Equal(32, ((Linear)layers["fc"]).in_features);
+        Assert.Equal(ScalarType.Int64, ((BatchNorm2d)layers["bn"]).num_batches_tracked!.dtype);
         Assert.True(report.MacReduction > 3, $"MAC reduction {report.MacReduction}");
     }
 

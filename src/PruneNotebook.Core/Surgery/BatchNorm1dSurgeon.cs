@@ -8,5 +8,5 @@ public sealed class BatchNorm1dSurgeon : BatchNormSurgeon<BatchNorm1d>
 {
     /// <inheritdoc />
     protected override BatchNorm1d Create(long features, BatchNorm1d source) =>
-        nn.BatchNorm1d(features, source.eps, source.momentum ?? 0.1, source.affine, source.track_running_stats, DeviceOf(source), DtypeOf(source));
+        nn.BatchNorm1d(features, source.eps, source.momentum ?? 0.1, source.affine, source.track_running_stats, DeviceOf(source));
 }

@@ -8,5 +8,5 @@ public sealed class BatchNorm2dSurgeon : BatchNormSurgeon<BatchNorm2d>
 {
     /// <inheritdoc />
     protected override BatchNorm2d Create(long features, BatchNorm2d source) =>
-        nn.BatchNorm2d(features, source.eps, source.momentum ?? 0.1, source.affine, source.track_running_stats, DeviceOf(source), DtypeOf(source));
+        nn.BatchNorm2d(features, source.eps, source.momentum ?? 0.1, source.affine, source.track_running_stats, DeviceOf(source));
 }

@@ -13,9 +13,9 @@ public abstract class BatchNormSurgeon<TNorm> : LayerSurgeon<TNorm> where TNorm 
     /// <inheritdoc />
     public sealed override bool IsPassthrough => true;
 
-    /// <summary>Creates an empty layer of the concrete type with <paramref name="features"/> channels.</summary>
+    /// <summary>Creates an empty layer of the concrete type with <paramref name="features"/> channels on the source's device (its dtype is applied afterwards).</summary>
     /// <param name="features">Channels.</param>
-    /// <param name="source">The layer being shrunk, for its settings (eps, affine, tracking, device, dtype).</param>
+    /// <param name="source">The layer being shrunk, for its settings (eps, affine, tracking, device).</param>
     protected abstract TNorm Create(long features, TNorm source);
 
     /// <inheritdoc />
@@ -38,6 +38,9 @@ public abstract class BatchNormSurgeon<TNorm> : LayerSurgeon<TNorm> where TNorm 
     {
         var features = keptOutputs?.shape[0] ?? module.num_features;
         var result = Create(features, module);
+        // Created in the default dtype, then converted: passing a dtype to the factory would also turn the int64 batch count into it.
+        if ((result.running_mean ?? (result.affine ? result.weight : null)) is { } created && created.dtype != DtypeOf(module))
+            result.to(DtypeOf(module));
         result.momentum = module.momentum;
         if (module.affine)
         {
