@@ -15,7 +15,7 @@ public sealed class NotebookRenderer
     public static IReadOnlyList<Type> SupportedTypes { get; } =
     [
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
-        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison),
+        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(SurgeryReport),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -28,6 +28,7 @@ public sealed class NotebookRenderer
         SensitivityReport sensitivity => Chart(PruningCharts.Sensitivity(sensitivity)),
         PruningHistory run => Chart(PruningCharts.Comparison(new PruningComparison([run]))),
         PruningComparison comparison => Chart(PruningCharts.Comparison(comparison)),
+        SurgeryReport surgery => SurgeryReportHtml.ToHtml(surgery),
         _ => null,
     };
 
