@@ -25,6 +25,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         RegisterFormatters(VisualizationHost.LoadRenderer());
         SummaryMagic.Register(csharp);
         PruningMagics.Register(csharp);
+        SurgeryMagics.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
@@ -34,7 +35,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
     internal static readonly Type[] RenderedTypes =
     [
         typeof(NetworkSummary), typeof(TrainingHistory), typeof(SparsityReport), typeof(SparsityMap),
-        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison),
+        typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(SurgeryReport),
     ];
 
     internal static void RegisterFormatters(Func<object, string?> render)

@@ -10,6 +10,7 @@ internal static class UsageCard
         + "<code>#!summary &lt;model&gt; [--input-shape 1,1,28,28]</code> — layers, shapes, parameters and MACs (dense and nonzero).<br/>"
         + "<code>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1]</code> — prune by masks.<br/>"
         + "<code>#!sparsity &lt;model&gt;</code> — sparsity maps; <code>#!sensitivity &lt;model&gt; --data &lt;dataset&gt; [--amounts 0.3,0.6,0.9]</code> — per-layer sensitivity.<br/>"
-        + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code> or <code>PruningComparison</code> from a cell renders it."
+        + "<code>#!trim &lt;model&gt;</code>, <code>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|bn|taylor|apoz] [--round-to 8] [--ignore fc3]</code>, <code>#!drop-layers &lt;model&gt; --count 2 --data &lt;dataset&gt;</code> — physically smaller networks, before/after with measured latency.<br/>"
+        + "Returning a <code>NetworkSummary</code>, <code>TrainingHistory</code>, <code>SparsityReport</code>, <code>SparsityMap</code>, <code>SensitivityReport</code>, <code>PruningComparison</code> or <code>SurgeryReport</code> from a cell renders it."
         + "</div>";
 }
