@@ -11,6 +11,9 @@ const string Usage = """
       pruning    90 % global magnitude pruning of a 16.8 M-weight MLP vs PyTorch's prune.global_unstructured,
                  and masked-training step time vs dense (LeNet-5, the MLP)
                  options: --threads N (default 2)  --repeats R (default 3)  --steps S (default 30)
+      surgery    forward latency of a VGG-style CNN before and after NetworkSurgery.Compress halves every conv, against the
+                 theoretical MAC speedup, beside PyTorch's figure for the same two architectures
+                 options: --threads N (default 2)  --repeats R (default 30)  --batch B (default 64)  --round-to K (default 16)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -26,6 +29,7 @@ try
     {
         "training" => Bind(TrainingBenchmarkOptions.Parse(args[1..]), TrainingThroughputBenchmark.Run),
         "pruning" => Bind(args[1..], GlobalPruningBenchmark.Run),
+        "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }
