@@ -18,10 +18,6 @@ internal static class SurgeryMagics
         RegisterDropLayers(csharp);
     }
 
-    private static KernelDirectiveParameter DataParameter(CSharpKernel csharp, string description, bool required = false) =>
-        new KernelDirectiveParameter("--data", description) { Required = required }
-            .AddCompletions(() => KernelVariables.Names<TensorDataset>(csharp).Concat(KernelVariables.Names<FashionMnist>(csharp)));
-
     private static KernelDirectiveParameter InputShapeParameter() =>
         new("--input-shape", "Input shape including the batch size, e.g. 1,1,28,28 (known for the zoo models).");
 
@@ -31,7 +27,7 @@ internal static class SurgeryMagics
         var directive = new KernelActionDirective("#!trim")
         {
             Description = "Remove every unit that pruning zeroed (dead filters and neurons): the same outputs from a smaller, faster network.",
-            Parameters = { KernelVariables.ModelParameter(csharp), DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter() },
+            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter() },
         };
         csharp.AddDirective<TrimCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
@@ -57,7 +53,7 @@ internal static class SurgeryMagics
                 new KernelDirectiveParameter("--round-to", "Round kept counts to a multiple of this, e.g. 8."),
                 new KernelDirectiveParameter("--ignore", "Comma-separated layers to keep whole, e.g. fc3."),
                 new KernelDirectiveParameter("--max-fraction", "The most any one layer may lose, e.g. 0.8 (default 1)."),
-                DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
+                KernelVariables.DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
                 InputShapeParameter(),
             },
         };
@@ -94,7 +90,7 @@ internal static class SurgeryMagics
             {
                 KernelVariables.ModelParameter(csharp),
                 new KernelDirectiveParameter("--count", "How many to remove (default 1)."),
-                DataParameter(csharp, "Data the ranking is measured on (a TensorDataset, or a FashionMnist: its test split).", required: true),
+                KernelVariables.DataParameter(csharp, "Data the ranking is measured on (a TensorDataset, or a FashionMnist: its test split).", required: true),
                 InputShapeParameter(),
             },
         };
@@ -110,17 +106,5 @@ internal static class SurgeryMagics
     private static TensorDataset? Data(CSharpKernel csharp, string? name, string example) =>
         string.IsNullOrWhiteSpace(name) ? null : KernelVariables.GetDataset(csharp, name, example);
 
-    private static long[]? Shape(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        try
-        {
-            return InputShapes.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException("--input-shape " + e.Message);
-        }
-    }
+    private static long[]? Shape(string? text) => MagicArguments.Shape("--input-shape", text);
 }

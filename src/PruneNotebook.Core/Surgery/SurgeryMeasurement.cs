@@ -9,7 +9,7 @@ namespace PruneNotebook.Core.Surgery;
 /// <summary>How a surgery measures the network before and after: latency batch and optional evaluation data.</summary>
 /// <param name="Evaluation">Data for the accuracy before and after (and for ranking layers to drop), or <c>null</c>.</param>
 /// <param name="LatencyBatch">Batch size for the latency (≥ 1).</param>
-/// <param name="LatencyRepeats">Timed forward passes; the median is reported (≥ 1).</param>
+/// <param name="LatencyRepeats">Timed forward passes; the fastest is reported (≥ 1).</param>
 public sealed record SurgeryMeasurement(TensorDataset? Evaluation = null, int LatencyBatch = 64, int LatencyRepeats = 10)
 {
     internal NetworkFigures Take(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> inputShape)
