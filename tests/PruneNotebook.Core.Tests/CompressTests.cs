@@ -51,6 +51,23 @@ public class CompressTests
     }
 
     [Fact]
+    public void Global_compression_removes_the_amount_of_all_units_with_scores_normalised_per_layer()
+    {
+        manual_seed(0);
+        using var model = new LeNet300_100();
+        var fc2 = model.named_parameters().Single(p => p.name == "fc2.weight").parameter;
+        using (no_grad())
+            fc2[..50].mul_(0.01); // half of fc2's neurons are tiny relative to their layer's mean
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.25, PruningScope.Global),
+            measurement: new SurgeryMeasurement(LatencyBatch: 4, LatencyRepeats: 1));
+        var layers = model.named_modules().ToDictionary(m => m.name, m => m.module);
+        var kept = ((Linear)layers["fc1"]).out_features + ((Linear)layers["fc2"]).out_features;
+        Assert.Equal(400 - 100, kept); // 25 % of the 400 hidden units
+        Assert.True(((Linear)layers["fc2"]).out_features <= 50, "the tiny neurons of fc2 go first");
+        Assert.Equal("compress l1 25 % global", report.Operation);
+    }
+
+    [Fact]
     public void L1_keeps_the_filters_with_the_largest_weights_and_copies_them_exactly()
     {
         manual_seed(0);
