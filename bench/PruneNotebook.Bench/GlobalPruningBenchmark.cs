@@ -113,7 +113,7 @@ public static class GlobalPruningBenchmark
         return Median(times);
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         values.Sort();
         return values[values.Count / 2];
@@ -148,7 +148,7 @@ public static class GlobalPruningBenchmark
 
     private static string Ms(double seconds) => $"{seconds * 1000:F1} ms";
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) && v > 0 ? v

@@ -14,6 +14,9 @@ const string Usage = """
       selection  Lasso paths (100 α) and 5-fold CV on the shipped datasets vs scikit-learn, and a grid search over an
                  MLP with sequential vs 2 parallel trials
                  options: --threads N (default 2)  --repeats R (default 5)
+      surgery    forward latency of a VGG-style CNN before and after NetworkSurgery.Compress halves every conv, against the
+                 theoretical MAC speedup, beside PyTorch's figure for the same two architectures
+                 options: --threads N (default 2)  --repeats R (default 30)  --batch B (default 64)  --round-to K (default 16)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -30,6 +33,7 @@ try
         "training" => Bind(TrainingBenchmarkOptions.Parse(args[1..]), TrainingThroughputBenchmark.Run),
         "pruning" => Bind(args[1..], GlobalPruningBenchmark.Run),
         "selection" => Bind(args[1..], SelectionBenchmark.Run),
+        "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }

@@ -67,6 +67,11 @@ internal static class KernelVariables
         new KernelDirectiveParameter("--model", "The C# variable holding the model (a Module<Tensor, Tensor>).") { AllowImplicitName = true, Required = true }
             .AddCompletions(() => Names<nn.Module>(csharp));
 
+    /// <summary>A <c>--data</c> parameter completing to the kernel's TensorDataset and FashionMnist variables.</summary>
+    public static KernelDirectiveParameter DataParameter(CSharpKernel csharp, string description, bool required = false) =>
+        new KernelDirectiveParameter("--data", description) { Required = required }
+            .AddCompletions(() => Names<TensorDataset>(csharp).Concat(Names<FashionMnist>(csharp)));
+
     /// <summary>Names of the C# variables whose values are <typeparamref name="T"/>, for completions.</summary>
     public static IEnumerable<string> Names<T>(CSharpKernel csharp) =>
         csharp.ScriptState?.Variables.Where(v => v.Value is T).Select(v => v.Name).Distinct().ToList() ?? [];

@@ -44,6 +44,21 @@ internal static class MagicArguments
             .ToArray();
     }
 
+    /// <summary>An input shape such as 1,1,28,28, or <c>null</c> when the option was not given.</summary>
+    public static long[]? Shape(string option, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        try
+        {
+            return PruneNotebook.Core.Analysis.InputShapes.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{option} {e.Message}");
+        }
+    }
+
     public static string[]? List(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -25,6 +25,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         PruningMagics.Register(csharp);
         TrainMagic.Register(csharp);
         SelectionMagics.Register(csharp);
+        SurgeryMagics.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;

@@ -91,8 +91,7 @@ internal static class PruningMagics
             Parameters =
             {
                 KernelVariables.ModelParameter(csharp),
-                new KernelDirectiveParameter("--data", "C# variable holding a TensorDataset, or a FashionMnist (its test split is used).") { Required = true }
-                    .AddCompletions(() => KernelVariables.Names<TensorDataset>(csharp).Concat(KernelVariables.Names<FashionMnist>(csharp))),
+                KernelVariables.DataParameter(csharp, "C# variable holding a TensorDataset, or a FashionMnist (its test split is used).", required: true),
                 new KernelDirectiveParameter("--amounts", "Comma-separated sparsities (default 0.1,0.3,0.5,0.7,0.8,0.9,0.95)."),
                 LayersParameter(),
             },

@@ -24,23 +24,8 @@ internal static class SummaryMagic
         csharp.AddDirective<SummaryCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var module = KernelVariables.GetModule(csharp, command.Model, Example);
-            long[] shape;
-            if (!string.IsNullOrWhiteSpace(command.InputShape))
-            {
-                try
-                {
-                    shape = InputShapes.Parse(command.InputShape);
-                }
-                catch (FormatException e)
-                {
-                    throw new UsageException("--input-shape " + e.Message);
-                }
-            }
-            else
-            {
-                shape = InputShapes.Infer(module)
-                    ?? throw new UsageException($"Cannot infer the input shape of {module.GetType().Name}: pass --input-shape, e.g. {Example}.");
-            }
+            var shape = MagicArguments.Shape("--input-shape", command.InputShape) ?? InputShapes.Infer(module)
+                ?? throw new UsageException($"Cannot infer the input shape of {module.GetType().Name}: pass --input-shape, e.g. {Example}.");
             context.Display(NetworkSummary.Create(module, shape), "text/html");
         }));
     }

@@ -18,6 +18,7 @@ public sealed class NotebookRenderer
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
         typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
+        typeof(SurgeryReport),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -40,6 +41,7 @@ public sealed class NotebookRenderer
         CrossValidationResult result => Chart(SelectionCharts.Boxes([result], $"{result.Dataset} · {result.Estimator}: {result.CV}")) + SelectionHtml.Single(result),
         CandidateComparison comparison => Chart(SelectionCharts.Boxes(comparison.Candidates, comparison.Title)) + SelectionHtml.Comparison(comparison),
         SearchResult search => Chart(SelectionCharts.Parallel(search)) + SelectionHtml.Search(search),
+        SurgeryReport surgery => SurgeryReportHtml.ToHtml(surgery),
         _ => null,
     };
 

@@ -167,6 +167,22 @@ public static class PruningMasks
         }
     }
 
+    /// <summary>
+    /// Moves the masks of <paramref name="from"/> to <paramref name="to"/>, a rebuilt copy of it (network surgery):
+    /// <paramref name="slice"/> maps a local parameter name and a tensor of the old parameter's shape to the new shape.
+    /// </summary>
+    internal static void Transfer(nn.Module from, nn.Module to, Func<string, Tensor, Tensor> slice)
+    {
+        if (!Table.TryGetValue(from, out var entries) || entries.Count == 0)
+            return;
+        foreach (var (parameterName, entry) in entries.ToList())
+        {
+            Commit(to, parameterName, slice(parameterName, entry.Mask), slice(parameterName, entry.Original));
+            entry.Dispose();
+        }
+        entries.Clear();
+    }
+
     /// <summary>The current mask of a parameter, or a tensor of ones when it is not pruned yet (caller disposes).</summary>
     internal static Tensor CurrentOrOnes(nn.Module owner, string parameterName, Tensor parameter) =>
         Table.TryGetValue(owner, out var entries) && entries.TryGetValue(parameterName, out var entry)

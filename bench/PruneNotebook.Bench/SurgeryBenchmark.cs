@@ -1,0 +1,72 @@
+using System.Globalization;
+using PruneNotebook.Core.Analysis;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Surgery;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Bench;
+
+/// <summary>
+/// `surgery`: forward latency of a VGG-style CNN (64-64-M-128-128-M-256-256-M on 32×32×3, batch 64) before and after
+/// <see cref="NetworkSurgery.Compress"/> halves every convolution's channels, against the theoretical MAC speedup, beside
+/// PyTorch's figure for the same two architectures (`bench/python/vgg_halving.py`).
+/// </summary>
+public static class SurgeryBenchmark
+{
+    private static readonly int[] Configuration = [64, 64, 0, 128, 128, 0, 256, 256, 0];
+
+    public static int Run(string[] args)
+    {
+        var threads = GlobalPruningBenchmark.Option(args, "--threads", 2);
+        var repeats = GlobalPruningBenchmark.Option(args, "--repeats", 30);
+        var batch = GlobalPruningBenchmark.Option(args, "--batch", 64);
+        var roundTo = GlobalPruningBenchmark.Option(args, "--round-to", 16);
+        torch.set_num_threads(threads);
+        var root = RepositoryRoot.Find();
+
+        manual_seed(0);
+        using var dense = Vgg();
+        manual_seed(0);
+        using var halved = Vgg();
+        var report = NetworkSurgery.Compress(halved, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
+            measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
+        long[] shape = [batch, 3, 32, 32];
+        var (denseRuns, halvedRuns) = (new List<double>(), new List<double>());
+        Latency.Measure(dense, shape, 1, warmup: 3);
+        Latency.Measure(halved, shape, 1, warmup: 3);
+        for (var i = 0; i < repeats; i++)
+        {
+            // Alternate single timed passes so that load on the machine hits both networks alike.
+            denseRuns.Add(Latency.Measure(dense, shape, 1, warmup: 0));
+            halvedRuns.Add(Latency.Measure(halved, shape, 1, warmup: 0));
+        }
+        var ours = (Dense: GlobalPruningBenchmark.Median(denseRuns), Halved: GlobalPruningBenchmark.Median(halvedRuns));
+        var theoretical = report.MacReduction;
+
+        var peer = PyTorchPeer.RunScript(root, "bench/python/vgg_halving.py",
+            ["--threads", threads.ToString(CultureInfo.InvariantCulture), "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--batch", batch.ToString(CultureInfo.InvariantCulture)],
+            out var problem);
+        (double Dense, double Halved, double Theoretical)? theirs = peer is { } p
+            ? (p.GetProperty("dense_ms").GetDouble(), p.GetProperty("halved_ms").GetDouble(), p.GetProperty("dense_macs").GetDouble() / p.GetProperty("halved_macs").GetDouble())
+            : null;
+
+        Console.WriteLine($"VGG-style CNN {string.Join("-", Configuration.Select(c => c == 0 ? "M" : c.ToString(CultureInfo.InvariantCulture)))} on 32×32×3, " +
+                          $"every conv halved by NetworkSurgery.Compress (L1, kept counts rounded to {roundTo}); forward, batch {batch}, eval, {threads} threads, median of {repeats} alternating passes");
+        Console.WriteLine($"{"",-26}{"ours (TorchSharp)",20}{"PyTorch 1.13",16}");
+        Console.WriteLine(new string('-', 62));
+        Row("dense forward", $"{ours.Dense:F1} ms", theirs is { } a ? $"{a.Dense:F1} ms" : "n/a");
+        Row("halved forward", $"{ours.Halved:F1} ms", theirs is { } b ? $"{b.Halved:F1} ms" : "n/a");
+        Row("MACs dense / halved", $"{theoretical:F2}×", theirs is { } c ? $"{c.Theoretical:F2}×" : "n/a");
+        Row("measured speedup", $"{ours.Dense / ours.Halved:F2}×", theirs is { } d ? $"{d.Dense / d.Halved:F2}×" : "n/a");
+        Row("speedup / MAC speedup", $"{ours.Dense / ours.Halved / theoretical:F2}", theirs is { } e ? $"{e.Dense / e.Halved / e.Theoretical:F2}" : "n/a");
+        if (problem is not null)
+            Console.WriteLine(problem);
+        Console.WriteLine($"(target: ours ≥ 0.90 of the MAC speedup; parameters {report.Before.Parameters:N0} → {report.After.Parameters:N0})");
+        return 0;
+    }
+
+    private static VggNet Vgg() => new(Configuration, inputChannels: 3, imageSize: 32, hidden: 256);
+
+    private static void Row(string label, string ours, string theirs) => Console.WriteLine($"{label,-26}{ours,20}{theirs,16}");
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""PyTorch peer of `PruneNotebook.Bench surgery`: forward latency of a VGG-style CNN and of the same network with
+every convolution's channels halved (built directly at half width; timing only, weights are random).
+
+The architecture mirrors PruneNotebook.Core.Models.VggNet: 3x3 conv (padding 1) -> BatchNorm -> ReLU, a 2x2 max-pool
+after each stage, flatten -> Linear(hidden) -> ReLU -> Linear(10). Prints one JSON line: median milliseconds per
+forward pass of a batch (eval mode, no_grad) for both networks, alternating, and their MACs per example.
+Run with Debian's PyTorch: /usr/bin/python3 bench/python/vgg_halving.py --threads 2 --repeats 30
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+except ImportError:
+    sys.exit(3)
+
+CONFIGURATION = [64, 64, 0, 128, 128, 0, 256, 256, 0]
+
+
+def vgg(scale, channels=3, size=32, hidden=256):
+    layers, macs = [], 0
+    for entry in CONFIGURATION:
+        if entry == 0:
+            layers.append(nn.MaxPool2d(2))
+            size //= 2
+            continue
+        out = entry // scale
+        layers += [nn.Conv2d(channels, out, 3, padding=1), nn.BatchNorm2d(out), nn.ReLU()]
+        macs += channels * out * 9 * size * size + out * size * size  # conv + BatchNorm, as NetworkSummary counts
+        channels = out
+    macs += channels * size * size * hidden + hidden * 10
+    model = nn.Sequential(*layers, nn.Flatten(), nn.Linear(channels * size * size, hidden), nn.ReLU(), nn.Linear(hidden, 10))
+    return model.eval(), macs
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=64)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    (dense, dense_macs), (halved, halved_macs) = vgg(1), vgg(2)
+    x = torch.randn(args.batch, 3, 32, 32)
+    times = {"dense": [], "halved": []}
+    with torch.no_grad():
+        for model in (dense, halved):
+            for _ in range(3):
+                model(x)
+        for _ in range(args.repeats):
+            for name, model in (("dense", dense), ("halved", halved)):
+                start = time.perf_counter()
+                model(x)
+                times[name].append(time.perf_counter() - start)
+    print(json.dumps({
+        "torch_version": torch.__version__,
+        "dense_ms": 1000 * statistics.median(times["dense"]),
+        "halved_ms": 1000 * statistics.median(times["halved"]),
+        "dense_macs": dense_macs,
+        "halved_macs": halved_macs,
+    }))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+using Microsoft.DotNet.Interactive.Commands;
+
+namespace PruneNotebook.Interactive;
+
+/// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28]</c>: removes the units pruning zeroed.</summary>
+public sealed class TrimCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>C# variable holding evaluation data for the accuracy before and after (optional).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Input shape with batch size, when the model does not know it.</summary>
+    public string? InputShape { get; set; }
+}
+
+/// <summary>
+/// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|bn|taylor|apoz] [--scope local|global] [--round-to 8]
+/// [--ignore fc3] [--max-fraction 0.8] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28]</c>.
+/// </summary>
+public sealed class CompressCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Fraction of units to remove.</summary>
+    public string? Amount { get; set; }
+
+    /// <summary>l1, l2, bn, taylor or apoz.</summary>
+    public string? Criterion { get; set; }
+
+    /// <summary>local or global.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary>Round kept counts to a multiple of this.</summary>
+    public string? RoundTo { get; set; }
+
+    /// <summary>Comma-separated layers to keep whole.</summary>
+    public string? Ignore { get; set; }
+
+    /// <summary>The most any one layer may lose.</summary>
+    public string? MaxFraction { get; set; }
+
+    /// <summary>C# variable holding data: needed by taylor and apoz, and gives the accuracy before and after.</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Input shape with batch size, when the model does not know it.</summary>
+    public string? InputShape { get; set; }
+}
+
+/// <summary><c>#!drop-layers &lt;model&gt; --count 2 --data &lt;dataset&gt; [--input-shape 1,1,28,28]</c>: layer pruning.</summary>
+public sealed class DropLayersCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>How many residual blocks or layers to remove.</summary>
+    public string? Count { get; set; }
+
+    /// <summary>C# variable holding the data the ranking is measured on.</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Input shape with batch size, when the model does not know it.</summary>
+    public string? InputShape { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace PruneNotebook.Core.Reports;
+
+/// <summary>A layer or residual block that layer pruning considered bypassing.</summary>
+/// <param name="Name">Qualified module name.</param>
+/// <param name="Type">Module type name.</param>
+/// <param name="AccuracyWhenBypassed">Accuracy (0..1) of the network with only this layer bypassed.</param>
+/// <param name="Dropped">Whether it was removed.</param>
+public sealed record LayerDropCandidate(string Name, string Type, double AccuracyWhenBypassed, bool Dropped);

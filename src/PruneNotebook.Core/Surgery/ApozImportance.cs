@@ -1,0 +1,72 @@
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Runtime;
+using ReLU = TorchSharp.Modules.ReLU;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Surgery;
+
+/// <summary>
+/// APoZ, activation pruning (Hu et al. 2016, "Network trimming"): the average percentage of zeros of a unit's post-ReLU
+/// output over real data. A unit scores 1 − APoZ, so the units that are most often zero go first. Groups whose units
+/// pass through no ReLU cannot be scored and stay whole. Runs in eval mode without gradients.
+/// </summary>
+/// <param name="data">Examples to run (labels are not used).</param>
+/// <param name="batches">Mini-batches to use (≥ 1).</param>
+/// <param name="batchSize">Examples per batch (≥ 1).</param>
+public sealed class ApozImportance(TensorDataset data, int batches = 8, int batchSize = 256) : IGroupImportance
+{
+    private readonly TensorDataset _data = data ?? throw new ArgumentNullException(nameof(data));
+    private readonly int _batches = batches >= 1 && batchSize >= 1
+        ? batches
+        : throw new ArgumentOutOfRangeException(nameof(batches), $"APoZ needs at least one batch of at least one example, got {batches} batches of {batchSize}.");
+
+    /// <inheritdoc />
+    public string Name => "apoz";
+
+    /// <inheritdoc />
+    public IReadOnlyList<Tensor?> Score(nn.Module<Tensor, Tensor> model, IReadOnlyList<ChannelGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(groups);
+        var device = TorchDevice.Of(model);
+        var zeroCounts = new Tensor?[groups.Count];
+        var positions = new double[groups.Count];
+        var removers = new List<Action>();
+        var wasTraining = model.training;
+        try
+        {
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var index = i;
+                var relu = groups[i].Members.FirstOrDefault(m => m.Role == MemberRole.Activation && m.Module is ReLU)?.Module as ReLU;
+                if (relu is null)
+                    continue;
+                zeroCounts[i] = zeros(groups[i].Size, device: device).DetachFromDisposeScope();
+                removers.Add(relu.register_forward_hook((_, _, output) =>
+                {
+                    if (output.dim() < 2 || output.shape[1] != groups[index].Size)
+                        return output;
+                    using var scope = NewDisposeScope();
+                    var perUnit = output.eq(0).movedim([1L], [0L]).reshape(groups[index].Size, -1);
+                    zeroCounts[index]!.add_(perUnit.sum(1, type: ScalarType.Float32));
+                    positions[index] += perUnit.shape[1];
+                    return output;
+                }).remove);
+            }
+            model.eval();
+            using var noGrad = no_grad();
+            foreach (var (x, _) in _data.Batches(batchSize).Take(_batches))
+            {
+                using var scope = NewDisposeScope();
+                model.call(x.to(device));
+            }
+        }
+        finally
+        {
+            foreach (var remove in removers)
+                remove();
+            model.train(wasTraining);
+        }
+        return zeroCounts.Select((count, i) => count is null || positions[i] == 0 ? null : count.div_(-positions[i]).add_(1)).ToList();
+    }
+}

@@ -1,0 +1,31 @@
+namespace PruneNotebook.Core.Surgery;
+
+/// <summary>
+/// Units (channels or neurons) that must be removed together: removing unit k removes output k of every producer,
+/// entry k of every BatchNorm in between, and input k (or the k-th block of inputs) of every consumer. Layers joined
+/// by a residual addition share one group.
+/// </summary>
+/// <param name="Id">Index of the group in its graph.</param>
+/// <param name="Size">Number of units.</param>
+/// <param name="Members">Layers in forward order.</param>
+/// <param name="FixedReason">Why the units cannot be removed (network input or output, an untraced use), or <c>null</c>.</param>
+public sealed record ChannelGroup(int Id, long Size, IReadOnlyList<GroupMember> Members, string? FixedReason)
+{
+    /// <summary>Whether units of this group can be removed.</summary>
+    public bool IsPrunable => FixedReason is null && Members.Any(m => m.Role == MemberRole.Producer);
+
+    /// <summary>The producers of the units.</summary>
+    public IEnumerable<GroupMember> Producers => Members.Where(m => m.Role == MemberRole.Producer);
+
+    /// <summary>The BatchNorm-like layers the units pass through.</summary>
+    public IEnumerable<GroupMember> Passthroughs => Members.Where(m => m.Role == MemberRole.Passthrough);
+
+    /// <summary>The layers taking the units as input.</summary>
+    public IEnumerable<GroupMember> Consumers => Members.Where(m => m.Role == MemberRole.Consumer);
+
+    /// <summary>A short name: the producers, e.g. <c>conv1</c> or <c>stage1.0.bn2 + stem …</c>.</summary>
+    public string Name => string.Join(" + ", Producers.Select(p => p.Name).DefaultIfEmpty("(input)"));
+
+    /// <summary>E.g. <c>conv1 → bn1 → relu1 → conv2 (16 units)</c>.</summary>
+    public override string ToString() => $"{string.Join(" → ", Members.Select(m => m.Name))} ({Size} units)";
+}

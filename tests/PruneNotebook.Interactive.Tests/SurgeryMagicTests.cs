@@ -1,0 +1,62 @@
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Pruning;
+using TorchSharp.Modules;
+
+namespace PruneNotebook.Interactive.Tests;
+
+[Collection(KernelCollection.Name)]
+public sealed class SurgeryMagicTests : KernelTestBase
+{
+    [Fact]
+    public async Task Trim_removes_the_filters_pruning_zeroed_and_shows_before_and_after()
+    {
+        await DisplayedHtml("#!prune model --amount 2 --structured --dim 0 --layers conv1");
+        var html = await DisplayedHtml("#!trim model --data samples");
+        Assert.Contains("LeNet5 · trim", html);
+        Assert.Contains(">6 → 4<", html);
+        Assert.Contains("Latency (batch 64)", html);
+        Assert.Contains("Accuracy", html);
+        var conv1 = (Conv2d)Variable<LeNet5>("model").named_modules().Single(m => m.name == "conv1").module;
+        Assert.Equal(4, conv1.out_channels);
+        Assert.Equal([4L, 1, 5, 5], PruningMasks.Get(Variable<LeNet5>("model"), "conv1.weight")!.shape);
+    }
+
+    [Fact]
+    public async Task Compress_halves_the_hidden_layers_and_keeps_ignored_ones_whole()
+    {
+        var html = await DisplayedHtml("#!compress mlp --amount 0.5 --criterion apoz --data samples --ignore fc2 --round-to 8");
+        Assert.Contains("LeNet300_100 · compress apoz 50 % local, kept counts rounded to 8", html);
+        Assert.Contains(">300 → 152<", html); // 150 rounded to the nearest multiple of 8
+        var layers = Variable<LeNet300_100>("mlp").named_modules().ToDictionary(m => m.name, m => m.module);
+        Assert.Equal(152, ((Linear)layers["fc1"]).out_features);
+        Assert.Equal(100, ((Linear)layers["fc2"]).out_features);
+    }
+
+    [Fact]
+    public async Task Drop_layers_ranks_the_candidates()
+    {
+        await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var resnet = new PruneNotebook.Core.Models.ResNet20(blocksPerStage: 2);"));
+        var html = await DisplayedHtml("#!drop-layers resnet --count 1 --data samples");
+        Assert.Contains("ResNet20 · drop 1 layer", html);
+        Assert.Contains("Layers ranked by accuracy when bypassed", html);
+        Assert.Contains(">stage1.0<", html);
+        Assert.Single(html.Split("✓").Skip(1));
+    }
+
+    [Theory]
+    [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, bn, taylor or apoz")]
+    [InlineData("#!compress model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>")]
+    [InlineData("#!compress model --amount 1", "Compressing would remove all 6 units of 'conv1': lower the amount")]
+    [InlineData("#!compress model --amount 0.5 --ignore fc9", "LeNet5 has no layer 'fc9' to ignore")]
+    [InlineData("#!compress model --amount 0.5 --round-to eight", "--round-to 'eight' is not a whole number")]
+    [InlineData("#!compress convnet --amount 0.5", "The input shape of Sequential is not known: pass one with the batch dimension")]
+    [InlineData("#!drop-layers model --count 1 --data samples", "Cannot drop 1 layer(s) of LeNet5: expected 1 to 0")]
+    [InlineData("#!trim text", "Variable 'text' is a String, not a TorchSharp module")]
+    public async Task Bad_surgery_input_fails_in_one_line_and_leaves_the_model_unchanged(string code, string expected)
+    {
+        var before = Variable<LeNet5>("model").named_modules().Select(m => m.module).ToList();
+        var message = await FailureMessage(code);
+        Assert.Contains(expected, message);
+        Assert.Equal(before, Variable<LeNet5>("model").named_modules().Select(m => m.module).ToList());
+    }
+}
