@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using PruneNotebook.Core.Runtime;
 
 namespace PruneNotebook.Bench;
 
@@ -57,6 +58,12 @@ public static class PyTorchPeer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The peer runs with the same allocator settings as this process (AllocatorTuning), so neither side wins by them.
+        if (AllocatorTuning.Applied)
+        {
+            start.Environment["MALLOC_MMAP_THRESHOLD_"] = AllocatorTuning.MmapThresholdBytes.ToString(CultureInfo.InvariantCulture);
+            start.Environment["MALLOC_TRIM_THRESHOLD_"] = AllocatorTuning.TrimThresholdBytes.ToString(CultureInfo.InvariantCulture);
+        }
         start.ArgumentList.Add(Path.Combine(repoRoot, script));
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);

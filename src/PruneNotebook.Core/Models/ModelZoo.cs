@@ -9,6 +9,8 @@ public static class ModelZoo
     {
         ["lenet5"] = device => new LeNet5(device: device),
         ["lenet300-100"] = device => new LeNet300_100(device: device),
+        ["vgg"] = device => new VggNet(device: device),
+        ["resnet20"] = device => new ResNet20(device: device),
     };
 
     /// <summary>The names <see cref="Create"/> understands, lower case.</summary>

@@ -26,10 +26,14 @@ public static class TorchNativeLibraries
         get { lock (Gate) return _loaded; }
     }
 
-    /// <summary>Loads libc10, libtorch_cpu, libtorch and libLibTorchSharp by full path, once per process.</summary>
+    /// <summary>
+    /// Loads libc10, libtorch_cpu, libtorch and libLibTorchSharp by full path, once per process; on Linux also keeps large
+    /// blocks in the process (<see cref="AllocatorTuning"/>).
+    /// </summary>
     /// <exception cref="DllNotFoundException">The libraries were found but one of them failed to load.</exception>
     public static void EnsureLoaded()
     {
+        AllocatorTuning.Apply();
         lock (Gate)
         {
             if (_attempted)
