@@ -8,10 +8,6 @@ namespace PruneNotebook.Visualization;
 /// <summary>Charts that compare training runs and weight distributions.</summary>
 public static class OptimizationCharts
 {
-    /// <summary>Plotly's default palette, so that a run keeps its colour in every panel.</summary>
-    private static readonly string[] Palette =
-        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
     /// <summary>
     /// Runs side by side, one colour per run: train loss and validation accuracy (%) per epoch, and the learning rate
     /// at every step when any run's rate changed.
@@ -26,7 +22,7 @@ public static class OptimizationCharts
         for (var i = 0; i < comparison.Runs.Count; i++)
         {
             var (label, history) = comparison.Runs[i];
-            var color = Color.fromString(Palette[i % Palette.Length]);
+            var color = ChartColors.Of(i);
             var epochs = history.Epochs.Select(e => (double)e.Epoch).ToArray();
             loss.Add(CSharpChart.Line<double, double, string>(x: epochs, y: history.Epochs.Select(e => e.TrainLoss).ToArray(),
                 Name: label, ShowMarkers: true, LineColor: color, MarkerColor: color));
@@ -65,7 +61,7 @@ public static class OptimizationCharts
         {
             var centres = Enumerable.Range(0, d.Counts.Count).Select(b => (d.BinEdges[b] + d.BinEdges[b + 1]) / 2).ToArray();
             var shares = d.Counts.Select(c => d.Total == 0 ? 0 : 100.0 * c / d.Total).ToArray();
-            var color = Color.fromString(Palette[i % Palette.Length]);
+            var color = ChartColors.Of(i);
             return CSharpChart.Line<double, double, string>(x: centres, y: shares,
                 Name: $"{d.Label} ({Html.Percent(d.NearZeroFraction)} with |w| < {d.NearZeroThreshold:G3})", LineColor: color);
         });

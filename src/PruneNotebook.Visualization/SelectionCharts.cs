@@ -9,9 +9,6 @@ namespace PruneNotebook.Visualization;
 /// <summary>Charts for feature selection, regularization paths, cross-validation and hyperparameter searches.</summary>
 public static class SelectionCharts
 {
-    private static readonly string[] Palette =
-        ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
     /// <summary>Horizontal bars of every feature's score, most important on top; selected features green, the spread (± std) in the labels when scores have one.</summary>
     public static GenericChart Ranking(FeatureSelection selection)
     {
@@ -58,7 +55,7 @@ public static class SelectionCharts
         ArgumentNullException.ThrowIfNull(path);
         var lines = Enumerable.Range(0, path.FeatureNames.Count).Select(j =>
         {
-            var color = Color.fromString(Palette[j % Palette.Length]);
+            var color = ChartColors.Of(j);
             return CSharpChart.Line<double, double, string>(x: path.Alphas.ToArray(), y: path.Coefficients.Select(c => c[j]).ToArray(),
                 Name: path.FeatureNames[j], LineColor: color);
         });
@@ -76,7 +73,7 @@ public static class SelectionCharts
         ArgumentNullException.ThrowIfNull(results);
         var boxes = results.Select((r, i) => CSharpChart.BoxPlot<string, double, string>(
             Y: r.Scores.ToArray(), Name: r.Estimator, BoxPoints: StyleParam.BoxPoints.All, BoxMean: StyleParam.BoxMean.True,
-            MarkerColor: Color.fromString(Palette[i % Palette.Length])));
+            MarkerColor: ChartColors.Of(i)));
         var metric = results.Count > 0 ? results[0].Metric : "score";
         return CSharpChart.Combine(boxes)
             .WithYAxisStyle<double, double, string>(TitleText: $"test {metric} per fold")
