@@ -10,7 +10,7 @@ namespace PruneNotebook.Interactive.Tests;
 public sealed class TrainMagicTests : KernelTestBase
 {
     [Fact]
-    public async Task Train_shows_the_plan_then_one_live_chart_updated_in_place_and_stores_the_history()
+    public async Task Train_shows_the_plan_then_one_live_chart_that_ends_finished_and_stores_the_history()
     {
         var before = Trainer.Evaluate(Variable<LeNet300_100>("mlp"), Variable<Core.Data.TensorDataset>("samples")).Loss;
         var result = await Kernel.SendAsync(new SubmitCode(
@@ -23,10 +23,11 @@ public sealed class TrainMagicTests : KernelTestBase
         Assert.Contains("sgd (momentum 0.9)", plan);
         Assert.Contains("step", plan);
         Assert.Contains("l2(0.0001)", plan);
+        // The chart is one display: a short run may only show its final state; a longer one updates it in place
+        // as often as the time budget allows (LiveTrainingFeed).
         var updates = result.Events.OfType<DisplayedValueUpdated>().ToList();
-        Assert.NotEmpty(updates);   // at least the final state; how many more depends on the time budget (LiveTrainingFeed)
         Assert.All(updates, u => Assert.Equal(displayed[1].ValueId, u.ValueId));
-        var final = System.Net.WebUtility.HtmlDecode(Html(updates[^1]));
+        var final = System.Net.WebUtility.HtmlDecode(Html(updates.Count > 0 ? updates[^1] : displayed[1]));
         Assert.StartsWith("<div style=\"font-family:monospace;margin:4px 0\">finished · 3/3 epochs", final);
         Assert.Contains("learning rate", final);
 
