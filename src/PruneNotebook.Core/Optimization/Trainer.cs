@@ -145,7 +145,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         CheckData(train, validation);
-        var held = validation is null ? (long)Math.Round(train.Count * Options.ValidationFraction, MidpointRounding.ToEven) : 0;
+        var held = validation is null ? Options.HeldOut(train.Count) : 0;
         var o = Options;
         var c = System.Globalization.CultureInfo.InvariantCulture;
         var settings = new List<KeyValuePair<string, string>>
@@ -239,7 +239,7 @@ public sealed class Trainer
     {
         if (validation is not null || Options.ValidationFraction == 0)
             return (train, validation, false);
-        var held = (long)Math.Round(train.Count * Options.ValidationFraction, MidpointRounding.ToEven);
+        var held = Options.HeldOut(train.Count);
         if (held < 1 || held >= train.Count)
             throw new ArgumentException(
                 $"A validation fraction of {Options.ValidationFraction} of {train.Count} examples holds out {held}: expected at least 1 and fewer than all.",

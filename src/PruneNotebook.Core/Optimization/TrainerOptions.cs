@@ -72,9 +72,12 @@ public sealed record TrainerOptions(
     /// </summary>
     public long StepsPerEpoch(long trainExamples)
     {
-        var held = (long)Math.Round(trainExamples * Math.Clamp(ValidationFraction, 0, 1), MidpointRounding.ToEven);
+        var held = HeldOut(trainExamples);
         return OptimizerFactory.IsFullBatch(Optimizer) ? 1 : Math.Max(1, (trainExamples - held + BatchSize - 1) / Math.Max(1, BatchSize));
     }
+
+    /// <summary>Examples of a training set of <paramref name="trainExamples"/> held out by <see cref="ValidationFraction"/> (rounded half to even).</summary>
+    public long HeldOut(long trainExamples) => (long)Math.Round(trainExamples * Math.Clamp(ValidationFraction, 0, 1), MidpointRounding.ToEven);
 
     /// <summary>The optimizer name, trimmed and lower case.</summary>
     public string OptimizerName => Optimizer.Trim().ToLowerInvariant();
