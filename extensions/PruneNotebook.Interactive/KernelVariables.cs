@@ -31,10 +31,7 @@ internal static class KernelVariables
     /// <exception cref="UsageException">No such variable, or it holds something else.</exception>
     public static TensorDataset GetDataset(CSharpKernel csharp, string name, string example)
     {
-        if (string.IsNullOrWhiteSpace(name))
-            throw new UsageException($"Missing --data: expected the name of a C# variable holding a TensorDataset or FashionMnist, e.g. {example}.");
-        if (!csharp.TryGetValue<object>(name, out var value))
-            throw new UsageException($"No C# variable named '{name}': load data first (e.g. var data = FashionMnist.Load();), then run {example}.");
+        var value = DataVariable(csharp, name, example);
         return value switch
         {
             TensorDataset dataset => dataset,
@@ -50,16 +47,24 @@ internal static class KernelVariables
     /// <exception cref="UsageException">No such variable, or it holds something else.</exception>
     public static (TensorDataset Train, TensorDataset? Validation) GetTrainingData(CSharpKernel csharp, string name, string example)
     {
-        if (string.IsNullOrWhiteSpace(name))
-            throw new UsageException($"Missing --data: expected the name of a C# variable holding a TensorDataset or FashionMnist, e.g. {example}.");
-        if (!csharp.TryGetValue<object>(name, out var value))
-            throw new UsageException($"No C# variable named '{name}': load data first (e.g. var data = FashionMnist.Load();), then run {example}.");
+        var value = DataVariable(csharp, name, example);
         return value switch
         {
             TensorDataset dataset => (dataset, null),
             FashionMnist fashion => (fashion.Train, fashion.Test),
             _ => throw new UsageException($"Variable '{name}' is a {value?.GetType().Name ?? "null"}, not a dataset: expected a TensorDataset or a FashionMnist."),
         };
+    }
+
+    /// <summary>The value of the C# variable a <c>--data</c> option names.</summary>
+    /// <exception cref="UsageException">No name, or no such variable.</exception>
+    private static object? DataVariable(CSharpKernel csharp, string name, string example)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new UsageException($"Missing --data: expected the name of a C# variable holding a TensorDataset or FashionMnist, e.g. {example}.");
+        if (!csharp.TryGetValue<object>(name, out var value))
+            throw new UsageException($"No C# variable named '{name}': load data first (e.g. var data = FashionMnist.Load();), then run {example}.");
+        return value;
     }
 
     /// <summary>The positional <c>--model</c> parameter every command takes, completing to the kernel's module variables.</summary>
