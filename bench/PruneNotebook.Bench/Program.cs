@@ -1,4 +1,5 @@
 using PruneNotebook.Bench;
+using PruneNotebook.Core.Runtime;
 
 // One subcommand per benchmark; add new ones to the switch.
 const string Usage = """
@@ -46,6 +47,9 @@ catch (ArgumentException e)
 
 try
 {
+    // Every benchmark runs as the extension and the command line do: the bundled libtorch, allocator tuned (and the
+    // PyTorch peers get the same allocator settings, see PyTorchPeer).
+    TorchNativeLibraries.EnsureLoaded();
     return benchmark();
 }
 catch (IOException e) // missing data (DirectoryNotFoundException, FileNotFoundException) and the like

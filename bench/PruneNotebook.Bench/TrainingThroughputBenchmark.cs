@@ -12,7 +12,6 @@ public static class TrainingThroughputBenchmark
     public static int Run(TrainingBenchmarkOptions options)
     {
         var repoRoot = RepositoryRoot.Find();
-        TorchNativeLibraries.EnsureLoaded();
         // Inter-op threads can only be set before any parallel work starts, so first.
         try { set_num_interop_threads(options.Threads); }
         catch (Exception e) { Console.WriteLine($"note: could not set inter-op threads: {e.Message}"); }
