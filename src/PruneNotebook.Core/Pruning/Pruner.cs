@@ -71,23 +71,28 @@ public static class Pruner
             var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
             foreach (var group in groups)
             {
-                // Existing masks restrict what may be chosen; without any, every entry is eligible (no extra pass).
-                var existing = group.Select(t => PruningMasks.Get(t.Module, t.Parameter)).ToArray();
-                var eligible = existing.Any(m => m is not null)
-                    ? cat(group.Select((t, i) => (existing[i]?.ne(0) ?? ones_like(t.Value, dtype: ScalarType.Bool)).flatten()).ToArray())
-                    : null;
-                var scores = Flat(group.Select(t => importance.Score(t.Value, t.Name)));
-                var available = eligible is null ? group.Sum(t => t.Value.numel()) : count_nonzero(eligible).cpu().item<long>();
-                var k = amount.Resolve(available);
-                var chosen = KSmallest.Select(scores, eligible, k);
-                long offset = 0;
+                // Scores are the caller's to overwrite (IImportance returns new tensors): they become the keep masks in
+                // place. Existing masks restrict what may be chosen: their pruned entries score +∞ and stay pruned.
+                var existing = group.Select(t => PruningMasks.Get(t.Module, t.Parameter)?.to(t.Value.device)).ToArray();
+                var segments = new Tensor[group.Length];
                 for (var i = 0; i < group.Length; i++)
                 {
-                    var value = group[i].Value;
-                    var pruned = chosen.narrow(0, offset, value.numel()).reshape(value.shape);
-                    var mask = existing[i] is { } old ? old.to(value.device).masked_fill(pruned, 0) : pruned.logical_not().to_type(value.dtype);
+                    var score = importance.Score(group[i].Value, group[i].Name);
+                    segments[i] = (score.dtype == ScalarType.Float32 ? score : score.to_type(ScalarType.Float32)).flatten().contiguous();
+                    if (existing[i] is { } old)
+                        segments[i].masked_fill_(old.flatten().eq(0), float.PositiveInfinity);
+                }
+                var available = existing.All(m => m is null)
+                    ? group.Sum(t => t.Value.numel())
+                    : stack(group.Select((t, i) => existing[i] is { } old ? count_nonzero(old) : tensor(t.Value.numel(), device: t.Value.device)).ToArray())
+                        .sum().cpu().item<long>();
+                KSmallest.KeepInPlace(segments, amount.Resolve(available));
+                for (var i = 0; i < group.Length; i++)
+                {
+                    var mask = segments[i].reshape(group[i].Value.shape);
+                    if (existing[i] is { } old)
+                        mask.mul_(old);
                     masks.Add((group[i].Module, group[i].Parameter, mask.DetachFromDisposeScope()));
-                    offset += value.numel();
                 }
             }
         }
