@@ -17,8 +17,9 @@ public static class Latency
     /// <param name="inputShape">Batch shape, e.g. (64, 1, 28, 28).</param>
     /// <param name="repeats">Timed passes (≥ 1).</param>
     /// <param name="warmup">Untimed passes first (≥ 0).</param>
+    /// <param name="channelsLast">Feed a 4-D batch in channels-last layout (<see cref="MemoryLayout.ChannelsLast"/>).</param>
     /// <exception cref="ArgumentException">The shape is not valid or the counts are out of range.</exception>
-    public static double Measure(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> inputShape, int repeats = 10, int warmup = 3)
+    public static double Measure(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> inputShape, int repeats = 10, int warmup = 3, bool channelsLast = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputShape);
@@ -33,7 +34,8 @@ public static class Latency
         {
             using var noGrad = no_grad();
             using var generator = new Generator(0);
-            using var input = randn(inputShape.ToArray(), generator: generator).to(TorchDevice.Of(model));
+            using var drawn = randn(inputShape.ToArray(), generator: generator).to(TorchDevice.Of(model));
+            using var input = channelsLast ? MemoryLayout.ChannelsLast(drawn) : drawn.alias();
             for (var i = 0; i < warmup; i++)
                 model.call(input).Dispose();
             var times = new double[repeats];
