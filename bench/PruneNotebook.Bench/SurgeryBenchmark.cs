@@ -32,16 +32,23 @@ public static class SurgeryBenchmark
         var report = NetworkSurgery.Compress(halved, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
             measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
         long[] shape = [batch, 3, 32, 32];
-        var (denseRuns, halvedRuns) = (new List<double>(), new List<double>());
-        Latency.Measure(dense, shape, 1, warmup: 3);
-        Latency.Measure(halved, shape, 1, warmup: 3);
-        for (var i = 0; i < repeats; i++)
+        var runs = new Dictionary<(bool Halved, bool ChannelsLast), List<double>>();
+        foreach (var channelsLast in new[] { false, true })
         {
-            // Alternate single timed passes so that load on the machine hits both networks alike.
-            denseRuns.Add(Latency.Measure(dense, shape, 1, warmup: 0));
-            halvedRuns.Add(Latency.Measure(halved, shape, 1, warmup: 0));
+            Latency.Measure(dense, shape, 1, warmup: 3, channelsLast);
+            Latency.Measure(halved, shape, 1, warmup: 3, channelsLast);
+            runs[(false, channelsLast)] = [];
+            runs[(true, channelsLast)] = [];
         }
-        var ours = (Dense: GlobalPruningBenchmark.Median(denseRuns), Halved: GlobalPruningBenchmark.Median(halvedRuns));
+        for (var i = 0; i < repeats; i++)
+            foreach (var channelsLast in new[] { false, true })
+            {
+                // Alternate single timed passes so that load on the machine hits every network and layout alike.
+                runs[(false, channelsLast)].Add(Latency.Measure(dense, shape, 1, warmup: 0, channelsLast));
+                runs[(true, channelsLast)].Add(Latency.Measure(halved, shape, 1, warmup: 0, channelsLast));
+            }
+        var ours = (Dense: GlobalPruningBenchmark.Median(runs[(false, false)]), Halved: GlobalPruningBenchmark.Median(runs[(true, false)]));
+        var oursLast = (Dense: GlobalPruningBenchmark.Median(runs[(false, true)]), Halved: GlobalPruningBenchmark.Median(runs[(true, true)]));
         var theoretical = report.MacReduction;
 
         var peer = PyTorchPeer.RunScript(root, "bench/python/vgg_halving.py",
@@ -49,6 +56,9 @@ public static class SurgeryBenchmark
             out var problem);
         (double Dense, double Halved, double Theoretical)? theirs = peer is { } p
             ? (p.GetProperty("dense_ms").GetDouble(), p.GetProperty("halved_ms").GetDouble(), p.GetProperty("dense_macs").GetDouble() / p.GetProperty("halved_macs").GetDouble())
+            : null;
+        (double Dense, double Halved, double Theoretical)? theirsLast = peer is { } q && theirs is { } t
+            ? (q.GetProperty("dense_channels_last_ms").GetDouble(), q.GetProperty("halved_channels_last_ms").GetDouble(), t.Theoretical)
             : null;
 
         Console.WriteLine($"VGG-style CNN {string.Join("-", Configuration.Select(c => c == 0 ? "M" : c.ToString(CultureInfo.InvariantCulture)))} on 32×32×3, " +
@@ -60,6 +70,11 @@ public static class SurgeryBenchmark
         Row("MACs dense / halved", $"{theoretical:F2}×", theirs is { } c ? $"{c.Theoretical:F2}×" : "n/a");
         Row("measured speedup", $"{ours.Dense / ours.Halved:F2}×", theirs is { } d ? $"{d.Dense / d.Halved:F2}×" : "n/a");
         Row("speedup / MAC speedup", $"{ours.Dense / ours.Halved / theoretical:F2}", theirs is { } e ? $"{e.Dense / e.Halved / e.Theoretical:F2}" : "n/a");
+        Console.WriteLine("channels-last inputs (MemoryLayout.ChannelsLast; PyTorch: memory_format=torch.channels_last)");
+        Row("dense forward", $"{oursLast.Dense:F1} ms", theirsLast is { } f ? $"{f.Dense:F1} ms" : "n/a");
+        Row("halved forward", $"{oursLast.Halved:F1} ms", theirsLast is { } g ? $"{g.Halved:F1} ms" : "n/a");
+        Row("speedup / MAC speedup", $"{oursLast.Dense / oursLast.Halved / theoretical:F2}", theirsLast is { } h ? $"{h.Dense / h.Halved / h.Theoretical:F2}" : "n/a");
+        Row("  vs dense as built (NCHW)", $"{ours.Dense / oursLast.Halved / theoretical:F2}", theirs is { } k && theirsLast is { } l ? $"{k.Dense / l.Halved / k.Theoretical:F2}" : "n/a");
         if (problem is not null)
             Console.WriteLine(problem);
         Console.WriteLine($"(target: ours ≥ 0.90 of the MAC speedup; parameters {report.Before.Parameters:N0} → {report.After.Parameters:N0})");

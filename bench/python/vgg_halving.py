@@ -48,20 +48,25 @@ def main():
     torch.manual_seed(0)
     (dense, dense_macs), (halved, halved_macs) = vgg(1), vgg(2)
     x = torch.randn(args.batch, 3, 32, 32)
-    times = {"dense": [], "halved": []}
+    layouts = {"": x, "_channels_last": x.contiguous(memory_format=torch.channels_last)}
+    times = {name + layout: [] for name in ("dense", "halved") for layout in layouts}
     with torch.no_grad():
         for model in (dense, halved):
-            for _ in range(3):
-                model(x)
+            for batch in layouts.values():
+                for _ in range(3):
+                    model(batch)
         for _ in range(args.repeats):
-            for name, model in (("dense", dense), ("halved", halved)):
-                start = time.perf_counter()
-                model(x)
-                times[name].append(time.perf_counter() - start)
+            for layout, batch in layouts.items():
+                for name, model in (("dense", dense), ("halved", halved)):
+                    start = time.perf_counter()
+                    model(batch)
+                    times[name + layout].append(time.perf_counter() - start)
     print(json.dumps({
         "torch_version": torch.__version__,
         "dense_ms": 1000 * statistics.median(times["dense"]),
         "halved_ms": 1000 * statistics.median(times["halved"]),
+        "dense_channels_last_ms": 1000 * statistics.median(times["dense_channels_last"]),
+        "halved_channels_last_ms": 1000 * statistics.median(times["halved_channels_last"]),
         "dense_macs": dense_macs,
         "halved_macs": halved_macs,
     }))
