@@ -215,13 +215,6 @@ public static class Pruner
         return SparsityReport.Create(model);
     }
 
-    /// <summary>The tensors flattened and joined; a single tensor is only flattened (a view, no copy).</summary>
-    private static Tensor Flat(IEnumerable<Tensor> tensors)
-    {
-        var list = tensors.ToList();
-        return list.Count == 1 ? list[0].flatten() : cat(list.Select(t => t.flatten()).ToArray());
-    }
-
     private static Tensor UnitsAlive(Tensor mask, int dim)
     {
         var moved = mask.movedim([dim], [0]);
