@@ -53,8 +53,10 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
         {
             var value = p.detach();
             // Counting a boolean is ~2× faster than counting a float with scattered zeros (fewer mispredicted branches).
-            counts.Add(count_nonzero(value.ne(0)));
-            counts.Add(value.dim() >= 1 ? DeadSlices(value, 0) : zeros([], ScalarType.Int64, p.device));
+            var nonzero = count_nonzero(value.ne(0));
+            counts.Add(nonzero);
+            // A vector's units are its entries: its dead units are its zeros.
+            counts.Add(value.dim() == 1 ? nonzero.neg().add(value.numel()) : value.dim() >= 2 ? DeadSlices(value, 0) : zeros([], ScalarType.Int64, p.device));
             counts.Add(value.dim() >= 2 ? DeadSlices(value, 1) : zeros([], ScalarType.Int64, p.device));
         }
         var values = stack(counts.Select(c => c.to(CPU)).ToArray()).data<long>().ToArray();
@@ -71,14 +73,13 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
     }
 
     /// <summary>
-    /// How many slices along <paramref name="dim"/> are entirely zero: their largest and smallest entries are both 0.
+    /// How many slices along <paramref name="dim"/> of a tensor of two or more dimensions are entirely zero: their largest
+    /// and smallest entries are both 0.
     /// Two vectorized max/min reductions cost a fraction of building and reducing a boolean copy of the parameter.
     /// </summary>
     private static Tensor DeadSlices(Tensor value, int dim)
     {
         var others = Enumerable.Range(0, (int)value.dim()).Where(d => d != dim).Select(d => (long)d).ToArray();
-        if (others.Length == 0)
-            return count_nonzero(value.eq(0));
         if (value.numel() == 0)
             return zeros([], ScalarType.Int64, value.device);
         var dead = value.amax(others).eq(0).logical_and_(value.amin(others).eq(0));
