@@ -70,11 +70,11 @@ public static class SurgeryBenchmark
         Row("MACs dense / halved", $"{theoretical:F2}×", theirs is { } c ? $"{c.Theoretical:F2}×" : "n/a");
         Row("measured speedup", $"{ours.Dense / ours.Halved:F2}×", theirs is { } d ? $"{d.Dense / d.Halved:F2}×" : "n/a");
         Row("speedup / MAC speedup", $"{ours.Dense / ours.Halved / theoretical:F2}", theirs is { } e ? $"{e.Dense / e.Halved / e.Theoretical:F2}" : "n/a");
-        Console.WriteLine("channels-last inputs (MemoryLayout.ChannelsLast; PyTorch: memory_format=torch.channels_last)");
+        Console.WriteLine("channels-last inputs (MemoryLayout.UseChannelsLast, #!compress --channels-last; PyTorch: memory_format=torch.channels_last)");
         Row("dense forward", $"{oursLast.Dense:F1} ms", theirsLast is { } f ? $"{f.Dense:F1} ms" : "n/a");
         Row("halved forward", $"{oursLast.Halved:F1} ms", theirsLast is { } g ? $"{g.Halved:F1} ms" : "n/a");
         Row("speedup / MAC speedup", $"{oursLast.Dense / oursLast.Halved / theoretical:F2}", theirsLast is { } h ? $"{h.Dense / h.Halved / h.Theoretical:F2}" : "n/a");
-        Row("  vs dense as built (NCHW)", $"{ours.Dense / oursLast.Halved / theoretical:F2}", theirs is { } k && theirsLast is { } l ? $"{k.Dense / l.Halved / k.Theoretical:F2}" : "n/a");
+        Row("  served so vs dense as built", $"{ours.Dense / oursLast.Halved / theoretical:F2}", theirs is { } k && theirsLast is { } l ? $"{k.Dense / l.Halved / k.Theoretical:F2}" : "n/a");
         if (problem is not null)
             Console.WriteLine(problem);
         Console.WriteLine($"(target: ours ≥ 0.90 of the MAC speedup; parameters {report.Before.Parameters:N0} → {report.After.Parameters:N0})");

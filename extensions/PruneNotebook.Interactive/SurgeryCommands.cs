@@ -2,7 +2,7 @@ using Microsoft.DotNet.Interactive.Commands;
 
 namespace PruneNotebook.Interactive;
 
-/// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28]</c>: removes the units pruning zeroed.</summary>
+/// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: removes the units pruning zeroed.</summary>
 public sealed class TrimCommand : KernelDirectiveCommand
 {
     /// <summary>C# variable holding the model.</summary>
@@ -13,11 +13,13 @@ public sealed class TrimCommand : KernelDirectiveCommand
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>
     public string? InputShape { get; set; }
+    /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
+    public bool ChannelsLast { get; set; }
 }
 
 /// <summary>
 /// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|bn|taylor|apoz] [--scope local|global] [--round-to 8]
-/// [--ignore fc3] [--max-fraction 0.8] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28]</c>.
+/// [--ignore fc3] [--max-fraction 0.8] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>.
 /// </summary>
 public sealed class CompressCommand : KernelDirectiveCommand
 {
@@ -47,9 +49,11 @@ public sealed class CompressCommand : KernelDirectiveCommand
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>
     public string? InputShape { get; set; }
+    /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
+    public bool ChannelsLast { get; set; }
 }
 
-/// <summary><c>#!drop-layers &lt;model&gt; --count 2 --data &lt;dataset&gt; [--input-shape 1,1,28,28]</c>: layer pruning.</summary>
+/// <summary><c>#!drop-layers &lt;model&gt; --count 2 --data &lt;dataset&gt; [--input-shape 1,1,28,28] [--channels-last]</c>: layer pruning.</summary>
 public sealed class DropLayersCommand : KernelDirectiveCommand
 {
     /// <summary>C# variable holding the model.</summary>
@@ -63,4 +67,6 @@ public sealed class DropLayersCommand : KernelDirectiveCommand
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>
     public string? InputShape { get; set; }
+    /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
+    public bool ChannelsLast { get; set; }
 }

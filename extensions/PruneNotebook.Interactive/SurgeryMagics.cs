@@ -1,10 +1,14 @@
+using System.Globalization;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Surgery;
+using static TorchSharp.torch;
 
 namespace PruneNotebook.Interactive;
 
@@ -21,19 +25,23 @@ internal static class SurgeryMagics
     private static KernelDirectiveParameter InputShapeParameter() =>
         new("--input-shape", "Input shape including the batch size, e.g. 1,1,28,28 (known for the zoo models).");
 
+    private static KernelDirectiveParameter ChannelsLastParameter() =>
+        new("--channels-last", "Afterwards, feed the network its image batches channels-last (faster convolutions on CPU).") { Flag = true };
+
     private static void RegisterTrim(CSharpKernel csharp)
     {
         const string example = "#!trim model";
         var directive = new KernelActionDirective("#!trim")
         {
             Description = "Remove every unit that pruning zeroed (dead filters and neurons): the same outputs from a smaller, faster network.",
-            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter() },
+            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(), ChannelsLastParameter() },
         };
         csharp.AddDirective<TrimCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
             var measurement = new SurgeryMeasurement(Data(csharp, command.Data, example));
-            context.Display(NetworkSurgery.Trim(model, Shape(command.InputShape), measurement), "text/html");
+            var shape = Shape(command.InputShape, model, command.ChannelsLast);
+            Show(context, NetworkSurgery.Trim(model, shape, measurement), model, shape, command.ChannelsLast);
         }));
     }
 
@@ -55,6 +63,7 @@ internal static class SurgeryMagics
                 new KernelDirectiveParameter("--max-fraction", "The most any one layer may lose, e.g. 0.8 (default 1)."),
                 KernelVariables.DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
                 InputShapeParameter(),
+                ChannelsLastParameter(),
             },
         };
         csharp.AddDirective<CompressCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -76,7 +85,8 @@ internal static class SurgeryMagics
             };
             var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
                 MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1));
-            context.Display(NetworkSurgery.Compress(model, options, importance, Shape(command.InputShape), new SurgeryMeasurement(data)), "text/html");
+            var shape = Shape(command.InputShape, model, command.ChannelsLast);
+            Show(context, NetworkSurgery.Compress(model, options, importance, shape, new SurgeryMeasurement(data)), model, shape, command.ChannelsLast);
         }));
     }
 
@@ -92,6 +102,7 @@ internal static class SurgeryMagics
                 new KernelDirectiveParameter("--count", "How many to remove (default 1)."),
                 KernelVariables.DataParameter(csharp, "Data the ranking is measured on (a TensorDataset, or a FashionMnist: its test split).", required: true),
                 InputShapeParameter(),
+                ChannelsLastParameter(),
             },
         };
         csharp.AddDirective<DropLayersCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -99,12 +110,31 @@ internal static class SurgeryMagics
             var model = KernelVariables.GetModule(csharp, command.Model, example);
             var data = KernelVariables.GetDataset(csharp, command.Data ?? "", example);
             var count = MagicArguments.Integer("--count", command.Count, 1);
-            context.Display(NetworkSurgery.DropLayers(model, data, count, Shape(command.InputShape)), "text/html");
+            var shape = Shape(command.InputShape, model, command.ChannelsLast);
+            Show(context, NetworkSurgery.DropLayers(model, data, count, shape), model, shape, command.ChannelsLast);
         }));
+    }
+
+    /// <summary>Displays the report; with <c>--channels-last</c>, then switches the network's layout and says so.</summary>
+    private static void Show(KernelInvocationContext context, SurgeryReport report, nn.Module<Tensor, Tensor> model, long[]? shape, bool channelsLast)
+    {
+        context.Display(report, "text/html");
+        if (!channelsLast)
+            return;
+        MemoryLayout.UseChannelsLast(model, shape ?? report.InputShape);
+        var latency = report.After.ChannelsLastLatencyMilliseconds is { } ms ? $" ({ms.ToString("0.00", CultureInfo.InvariantCulture)} ms per batch of {report.LatencyBatch})" : "";
+        context.Display((object)$"{report.ModelName} now gets its image batches channels-last{latency}; MemoryLayout.UseDefaultLayout(model) undoes it.", "text/plain");
     }
 
     private static TensorDataset? Data(CSharpKernel csharp, string? name, string example) =>
         string.IsNullOrWhiteSpace(name) ? null : KernelVariables.GetDataset(csharp, name, example);
 
-    private static long[]? Shape(string? text) => MagicArguments.Shape("--input-shape", text);
+    /// <summary>The --input-shape given, if any; with --channels-last, first checks that the network takes image batches, before any surgery.</summary>
+    private static long[]? Shape(string? text, nn.Module model, bool channelsLast)
+    {
+        var shape = MagicArguments.Shape("--input-shape", text);
+        if (channelsLast && (shape ?? InputShapes.Infer(model)) is { Length: not 4 } known)
+            throw new UsageException($"--channels-last applies to image batches (N, C, H, W); {model.GetType().Name} takes ({string.Join(", ", known)}): drop the flag.");
+        return shape;
+    }
 }

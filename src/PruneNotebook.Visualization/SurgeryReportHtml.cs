@@ -23,10 +23,16 @@ public static class SurgeryReportHtml
         Row(sb, "MACs per example", Html.Compact(report.Before.Macs), Html.Compact(report.After.Macs), Times(report.MacReduction) + " fewer");
         Row(sb, $"Latency (batch {report.LatencyBatch})", Milliseconds(report.Before.LatencyMilliseconds), Milliseconds(report.After.LatencyMilliseconds),
             Times(report.Speedup) + " faster");
+        if (report.Before.ChannelsLastLatencyMilliseconds is { } lastBefore && report.After.ChannelsLastLatencyMilliseconds is { } lastAfter)
+            Row(sb, "Latency, channels-last batch", Milliseconds(lastBefore), Milliseconds(lastAfter),
+                Times(lastAfter <= 0 ? double.PositiveInfinity : lastBefore / lastAfter) + " faster");
         if (report.Before.Accuracy is { } before && report.After.Accuracy is { } after)
             Row(sb, "Accuracy", Html.Percent(before, 2), Html.Percent(after, 2),
                 ((after - before) * 100).ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) + " pt");
         sb.Append("</tbody></table>");
+        if (report.ChannelsLastSpeedup is { } served && served > report.Speedup)
+            sb.Append("<div style=\"margin:4px 0;color:#555\">Served channels-last (<code>MemoryLayout.UseChannelsLast</code>, or <code>--channels-last</code>), the new network runs ")
+              .Append(Times(served)).Append(" faster than the old one did as it was called.</div>");
 
         if (report.Layers.Count > 0)
         {

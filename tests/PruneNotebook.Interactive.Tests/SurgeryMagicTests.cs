@@ -43,6 +43,17 @@ public sealed class SurgeryMagicTests : KernelTestBase
         Assert.Single(html.Split("✓").Skip(1));
     }
 
+    [Fact]
+    public async Task Channels_last_times_both_layouts_and_leaves_the_network_fed_channels_last()
+    {
+        var result = await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("#!compress model --amount 0.5 --channels-last"));
+        Assert.Empty(result.Events.OfType<Microsoft.DotNet.Interactive.Events.CommandFailed>());
+        var shown = result.Events.OfType<Microsoft.DotNet.Interactive.Events.DisplayedValueProduced>().SelectMany(d => d.FormattedValues).ToList();
+        Assert.Contains(shown, v => v.MimeType == "text/html" && v.Value.Contains(">Latency, channels-last batch<", StringComparison.Ordinal));
+        Assert.Contains(shown, v => v.Value.StartsWith("LeNet5 now gets its image batches channels-last (", StringComparison.Ordinal));
+        Assert.True(PruneNotebook.Core.Runtime.MemoryLayout.UsesChannelsLast(Variable<LeNet5>("model")));
+    }
+
     [Theory]
     [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, bn, taylor or apoz")]
     [InlineData("#!compress model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>")]
@@ -52,6 +63,7 @@ public sealed class SurgeryMagicTests : KernelTestBase
     [InlineData("#!compress convnet --amount 0.5", "The input shape of Sequential is not known: pass one with the batch dimension")]
     [InlineData("#!drop-layers model --count 1 --data samples", "Cannot drop 1 layer(s) of LeNet5: expected 1 to 0")]
     [InlineData("#!trim text", "Variable 'text' is a String, not a TorchSharp module")]
+    [InlineData("#!compress mlp --amount 0.5 --input-shape 1,784 --channels-last", "--channels-last applies to image batches (N, C, H, W); LeNet300_100 takes (1, 784): drop the flag.")]
     public async Task Bad_surgery_input_fails_in_one_line_and_leaves_the_model_unchanged(string code, string expected)
     {
         var before = Variable<LeNet5>("model").named_modules().Select(m => m.module).ToList();

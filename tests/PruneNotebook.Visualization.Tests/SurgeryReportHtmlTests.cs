@@ -26,6 +26,21 @@ public class SurgeryReportHtmlTests
         Assert.Contains(">10<", html);
         Assert.Contains(">128 → 64<", html);
         Assert.DoesNotContain("bypassed", html);
+        Assert.DoesNotContain("channels-last", html);
+    }
+
+    [Fact]
+    public void Image_networks_also_show_their_channels_last_latency_and_what_serving_them_so_gains()
+    {
+        var report = new SurgeryReport("compress l1 50 % local", "VggNet", [1, 3, 32, 32], 64,
+            new NetworkFigures(2_198_602, 100_000_000, 90.0, null, 63.0), new NetworkFigures(815_018, 25_000_000, 28.0, null, 20.0), [], []);
+        var html = SurgeryReportHtml.ToHtml(report);
+        Assert.Contains(">Latency, channels-last batch<", html);
+        Assert.Contains(">63.00 ms<", html);
+        Assert.Contains(">3.15× faster<", html); // 63 / 20, same layout
+        Assert.Contains(">3.21× faster<", html); // 90 / 28, as called
+        Assert.Contains("the new network runs 4.50× faster than the old one did as it was called", html); // 90 / 20
+        Assert.Equal(4.5, report.ChannelsLastSpeedup);
     }
 
     [Fact]

@@ -25,6 +25,15 @@ public sealed record SurgeryReport(
     /// <summary>Before ÷ after parameters.</summary>
     public double ParameterReduction => After.Parameters == 0 ? double.PositiveInfinity : (double)Before.Parameters / After.Parameters;
 
-    /// <summary>Before ÷ after measured latency.</summary>
+    /// <summary>Before ÷ after measured latency, both with the batch as it comes.</summary>
     public double Speedup => After.LatencyMilliseconds <= 0 ? double.PositiveInfinity : Before.LatencyMilliseconds / After.LatencyMilliseconds;
+
+    /// <summary>
+    /// The latency before, with the batch as it comes, ÷ the latency after with channels-last inputs: what serving the
+    /// smaller network channels-last (<see cref="Runtime.MemoryLayout.UseChannelsLast"/>) gains over the network as it
+    /// was. <c>null</c> for networks that do not take image batches.
+    /// </summary>
+    public double? ChannelsLastSpeedup => After.ChannelsLastLatencyMilliseconds is { } after
+        ? after <= 0 ? double.PositiveInfinity : Before.LatencyMilliseconds / after
+        : null;
 }
