@@ -4,6 +4,7 @@ using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Reports;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,7 @@ public static class GlobalPruningBenchmark
         Console.WriteLine($"90 % global magnitude pruning of a 16.8 M-weight MLP (2048→4096→2048→10), {threads} threads, median of {repeats}");
         var ours = MedianPruneSeconds(repeats);
         var oursWarm = MedianWarmPruneSeconds(repeats);
+        var report = MedianReportSeconds(Math.Max(repeats, 5));
         var onePass = MedianSeconds(Math.Max(repeats, 5), () =>
         {
             var model = Mlp();
@@ -43,6 +45,7 @@ public static class GlobalPruningBenchmark
         {
             ("global mask (API), fresh model", Ms(ours), peer is null ? "n/a" : Ms(peer.Value.Api)),
             ("global mask (API), warm: same model again", Ms(oursWarm), peer is null ? "n/a" : Ms(peer.Value.ApiWarm)),
+            ("  of which the SparsityReport it returns", Ms(report), "(none)"),
             ("kthvalue threshold only", "", peer is null ? "n/a" : Ms(peer.Value.Kth)),
             ("one read+write pass", Ms(onePass), peer is null ? "n/a" : Ms(peer.Value.Pass)),
         };
@@ -172,6 +175,14 @@ public static class GlobalPruningBenchmark
             PruningMasks.Reset(model);
         }
         return Median(times);
+    }
+
+    /// <summary>Median time of the <see cref="SparsityReport"/> that <see cref="Pruner.Unstructured"/> returns, on the pruned MLP.</summary>
+    private static double MedianReportSeconds(int repeats)
+    {
+        using var model = Mlp();
+        PruneGlobally(model);
+        return MedianSeconds(repeats, () => () => SparsityReport.Create(model));
     }
 
     private static (double Api, double ApiWarm, double Kth, double Pass)? RunPeer(string root, int threads, int repeats)

@@ -113,7 +113,7 @@ internal static class SelectionMagics
                 new KernelDirectiveParameter("--factor", "Halving factor (default 3)."),
                 new KernelDirectiveParameter("--folds", "Folds (default 5; stratified for class targets)."),
                 new KernelDirectiveParameter("--seed", "Seed for random draws (default 0)."),
-                new KernelDirectiveParameter("--parallel", "Trials evaluated at once (default 1)."),
+                new KernelDirectiveParameter("--parallel", "Trials evaluated at once (default 1); networks still train one at a time (TorchSharp training is not thread-safe), so it speeds up linear models only."),
                 new KernelDirectiveParameter("--result", "C# variable to store the SearchOutcome (results + refitted best model) in."),
             },
         };

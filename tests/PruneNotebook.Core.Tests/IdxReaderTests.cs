@@ -34,12 +34,12 @@ public class IdxReaderTests
         var floats = new byte[8];
         BinaryPrimitives.WriteSingleBigEndian(floats, 1.5f);
         BinaryPrimitives.WriteSingleBigEndian(floats.AsSpan(4), -2.25f);
-        Assert.Equal([1.5f, -2.25f], IdxReader.Read(new MemoryStream(IdxFiles.Bytes(0x0D, [2], floats))).Values);
+        Assert.Equal([1.5f, -2.25f], IdxReader.Read(new MemoryStream(IdxFiles.Bytes(0x0D, [2], floats))).Values!);
 
         var shorts = new byte[4];
         BinaryPrimitives.WriteInt16BigEndian(shorts, -300);
         BinaryPrimitives.WriteInt16BigEndian(shorts.AsSpan(2), 1200);
-        Assert.Equal([-300f, 1200f], IdxReader.Read(new MemoryStream(IdxFiles.Bytes(0x0B, [2, 1], shorts))).Values);
+        Assert.Equal([-300f, 1200f], IdxReader.Read(new MemoryStream(IdxFiles.Bytes(0x0B, [2, 1], shorts))).Values!);
     }
 
     [Fact]

@@ -32,8 +32,8 @@ public class InputShapesTests
         using var lenet = new LeNet5();
         using var mlp = nn.Sequential(nn.Linear(13, 4), nn.ReLU());
         using var conv = nn.Sequential(nn.Conv2d(3, 4, 3));
-        Assert.Equal([1L, 1, 28, 28], InputShapes.Infer(lenet));
-        Assert.Equal([1L, 13], InputShapes.Infer(mlp));
+        Assert.Equal([1L, 1, 28, 28], InputShapes.Infer(lenet)!);
+        Assert.Equal([1L, 13], InputShapes.Infer(mlp)!);
         Assert.Null(InputShapes.Infer(conv));
     }
 }
