@@ -117,6 +117,12 @@ public class MemoryLayoutTests
         Assert.Contains("needs reshape instead", error.Message);
         Assert.False(MemoryLayout.UsesChannelsLast(viewing));
 
+        using var vgg = new VggNet([8, 0], inputChannels: 3, imageSize: 8, hidden: 4);
+        error = Assert.Throws<ArgumentException>(() => MemoryLayout.UseChannelsLast(vgg, [1, 1, 8, 8]));
+        Assert.StartsWith("VggNet cannot run on input shape (1, 1, 8, 8) (", error.Message);
+        Assert.Contains("): pass the shape it takes, e.g. 1,3,32,32.", error.Message);
+        Assert.False(MemoryLayout.UsesChannelsLast(vgg));
+
         using var mlp = nn.Sequential(nn.Linear(20, 4));
         error = Assert.Throws<ArgumentException>(() => MemoryLayout.UseChannelsLast(mlp));
         Assert.StartsWith("Channels-last applies to image batches (N, C, H, W); Sequential takes (1, 20).", error.Message);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using PruneNotebook.Core.Analysis;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Runtime;
@@ -15,6 +16,8 @@ namespace PruneNotebook.Core.Runtime;
 /// </summary>
 public static class MemoryLayout
 {
+    private static readonly ConditionalWeakTable<nn.Module, Action> Hooks = new();
+
     /// <summary>
     /// A channels-last copy of a 4-D (N, C, H, W) tensor (PyTorch's <c>x.contiguous(memory_format=torch.channels_last)</c>);
     /// other tensors are returned as they are (a new handle to the same data).
@@ -34,8 +37,6 @@ public static class MemoryLayout
         var (shape, strides) = (input.shape, input.stride());
         return strides[1] == 1 && strides[3] == shape[1] && strides[2] == shape[1] * shape[3] && strides[0] == shape[1] * shape[2] * shape[3];
     }
-
-    private static readonly ConditionalWeakTable<nn.Module, Action> Hooks = new();
 
     /// <summary>
     /// Makes <paramref name="model"/> convert every 4-D input to channels-last before its forward pass (a forward
@@ -90,25 +91,31 @@ public static class MemoryLayout
             using var noGrad = no_grad();
             using var generator = new Generator(0);
             var input = randn(shape, generator: generator).to(TorchDevice.Of(model));
-            var expected = model.call(input);
-            Tensor actual;
-            try
-            {
-                actual = model.call(ChannelsLast(input));
-            }
-            catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
-            {
-                var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? e.GetType().Name;
-                throw new ArgumentException(
-                    $"{model.GetType().Name} cannot run on channels-last inputs ({reason}); a forward that calls view on a convolution's output needs reshape instead.", nameof(model), e);
-            }
-            var tolerance = 1e-4 * Math.Max(1.0, expected.abs().max().item<float>());
+            var expected = Run(model, input, $"cannot run on input shape ({string.Join(", ", shape)})", ": pass the shape it takes, e.g. 1,3,32,32.");
+            var actual = Run(model, ChannelsLast(input), "cannot run on channels-last inputs",
+                "; a forward that calls view on a convolution's output needs reshape instead.");
+            var tolerance = 1e-4 * Math.Max(1.0, expected.abs().max().ToDouble());
             if (!actual.allclose(expected, rtol: 1e-4, atol: tolerance))
                 throw new ArgumentException($"{model.GetType().Name} gives different outputs on channels-last inputs, so its layout was left as it is.", nameof(model));
         }
         finally
         {
             model.train(wasTraining);
+        }
+    }
+
+    /// <summary>The model's output, or an <see cref="ArgumentException"/> saying in one line what failed and what to do.</summary>
+    private static Tensor Run(nn.Module<Tensor, Tensor> model, Tensor input, string failure, string advice)
+    {
+        try
+        {
+            return model.call(input);
+        }
+        catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or InvalidOperationException or ArgumentException)
+        {
+            var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? e.GetType().Name;
+            throw new ArgumentException(
+                $"{model.GetType().Name} {failure} ({reason}){advice}", nameof(model), e);
         }
     }
 }
