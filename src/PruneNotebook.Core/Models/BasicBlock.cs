@@ -13,10 +13,10 @@ namespace PruneNotebook.Core.Models;
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>, IDeclaresCoupling
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly nn.Module<Tensor, Tensor> bn1; // not BatchNorm2d: NetworkSurgery.FoldBatchNorm puts an identity here
     private readonly ReLU relu1 = nn.ReLU();
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly nn.Module<Tensor, Tensor> bn2;
     private readonly Sequential? shortcut;
     private readonly ReLU relu2 = nn.ReLU();
 

@@ -15,7 +15,7 @@ namespace PruneNotebook.Core.Models;
 public sealed class ResNet20 : nn.Module<Tensor, Tensor>, IKnowsInputShape
 {
     private readonly Conv2d stem;
-    private readonly BatchNorm2d bn;
+    private readonly nn.Module<Tensor, Tensor> bn; // not BatchNorm2d: NetworkSurgery.FoldBatchNorm puts an identity here
     private readonly ReLU relu = nn.ReLU();
     private readonly Sequential stage1;
     private readonly Sequential stage2;

@@ -70,6 +70,17 @@ public sealed class DependencyGraph
         return shape;
     }
 
+    /// <summary>
+    /// Tensors are recognised by storage and offset (a tracer keeps an alias of every traced tensor, so no storage is
+    /// freed and reused while it runs).
+    /// </summary>
+    internal static (IntPtr, long) StorageKey(Tensor tensor) => (tensor.dtype switch
+    {
+        ScalarType.Float32 => tensor.storage<float>().data_ptr(),
+        ScalarType.Float64 => tensor.storage<double>().data_ptr(),
+        _ => throw new ArgumentException($"Tracing supports float32 and float64 models, got a {tensor.dtype} tensor."),
+    }, tensor.storage_offset());
+
     /// <summary>One traced forward pass: union-find over "unit spaces", keyed by the storage of the tensors that carry them.</summary>
     private sealed class Tracer(nn.Module<Tensor, Tensor> model) : IDisposable
     {
@@ -293,7 +304,7 @@ public sealed class DependencyGraph
 
         private Value? TryLookup(Tensor tensor)
         {
-            if (!_values.TryGetValue(Key(tensor), out var candidates))
+            if (!_values.TryGetValue(StorageKey(tensor), out var candidates))
                 return null;
             foreach (var candidate in Enumerable.Reverse(candidates))
                 if (candidate.Shape.SequenceEqual(tensor.shape))
@@ -308,19 +319,11 @@ public sealed class DependencyGraph
 
         private void Set(Tensor tensor, Value value)
         {
-            var key = Key(tensor);
+            var key = StorageKey(tensor);
             if (!_values.TryGetValue(key, out var list))
                 _values[key] = list = [];
             list.Add(value);
         }
-
-        /// <summary>Tensors are recognised by storage and offset; aliases keep every traced storage alive so none is reused.</summary>
-        private static (IntPtr, long) Key(Tensor tensor) => (tensor.dtype switch
-        {
-            ScalarType.Float32 => tensor.storage<float>().data_ptr(),
-            ScalarType.Float64 => tensor.storage<double>().data_ptr(),
-            _ => throw new ArgumentException($"Tracing supports float32 and float64 models, got a {tensor.dtype} tensor."),
-        }, tensor.storage_offset());
 
         private void Keep(Tensor input, Tensor output)
         {

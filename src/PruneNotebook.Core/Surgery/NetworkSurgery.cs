@@ -51,9 +51,13 @@ public static partial class NetworkSurgery
     }
 
     private static SurgeryReport Operate(nn.Module<Tensor, Tensor> model, DependencyGraph graph, SurgeryMeasurement measurement, string operation,
+        Func<IReadOnlyList<LayerChange>> surgery, IReadOnlyList<LayerDropCandidate>? candidates = null) =>
+        Operate(model, [1, .. graph.InputShape.Skip(1)], measurement, operation, surgery, candidates);
+
+    /// <summary>Measures the network, runs <paramref name="surgery"/>, measures again; <paramref name="one"/> is the shape of one example.</summary>
+    private static SurgeryReport Operate(nn.Module<Tensor, Tensor> model, long[] one, SurgeryMeasurement measurement, string operation,
         Func<IReadOnlyList<LayerChange>> surgery, IReadOnlyList<LayerDropCandidate>? candidates = null)
     {
-        long[] one = [1, .. graph.InputShape.Skip(1)];
         var before = measurement.Take(model, one);
         var changes = surgery();
         var after = measurement.Take(model, one);
