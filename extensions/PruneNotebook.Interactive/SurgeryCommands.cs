@@ -70,3 +70,19 @@ public sealed class DropLayersCommand : KernelDirectiveCommand
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
 }
+
+/// <summary><c>#!fold-bn &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: BatchNorm folded into the layer before it.</summary>
+public sealed class FoldBatchNormCommand : KernelDirectiveCommand
+{
+    /// <summary>C# variable holding the model.</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>C# variable holding evaluation data for the accuracy before and after (optional).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Input shape with batch size, when the model does not know it.</summary>
+    public string? InputShape { get; set; }
+
+    /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
+    public bool ChannelsLast { get; set; }
+}

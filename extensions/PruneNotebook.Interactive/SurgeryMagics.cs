@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 
 namespace PruneNotebook.Interactive;
 
-/// <summary><c>#!trim</c>, <c>#!compress</c> and <c>#!drop-layers</c>: each parses, calls one Core method and displays its before/after report.</summary>
+/// <summary><c>#!trim</c>, <c>#!compress</c>, <c>#!drop-layers</c> and <c>#!fold-bn</c>: each parses, calls one Core method and displays its before/after report.</summary>
 internal static class SurgeryMagics
 {
     public static void Register(CSharpKernel csharp)
@@ -20,6 +20,7 @@ internal static class SurgeryMagics
         RegisterTrim(csharp);
         RegisterCompress(csharp);
         RegisterDropLayers(csharp);
+        RegisterFoldBatchNorm(csharp);
     }
 
     private static KernelDirectiveParameter InputShapeParameter() =>
@@ -112,6 +113,23 @@ internal static class SurgeryMagics
             var count = MagicArguments.Integer("--count", command.Count, 1);
             var shape = Shape(command.InputShape, model, command.ChannelsLast);
             Show(context, NetworkSurgery.DropLayers(model, data, count, shape), model, shape, command.ChannelsLast);
+        }));
+    }
+
+    private static void RegisterFoldBatchNorm(CSharpKernel csharp)
+    {
+        const string example = "#!fold-bn model";
+        var directive = new KernelActionDirective("#!fold-bn")
+        {
+            Description = "Fold every BatchNorm into the convolution or Linear layer before it, for inference: same eval outputs, fewer passes.",
+            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(), ChannelsLastParameter() },
+        };
+        csharp.AddDirective<FoldBatchNormCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
+        {
+            var model = KernelVariables.GetModule(csharp, command.Model, example);
+            var measurement = new SurgeryMeasurement(Data(csharp, command.Data, example));
+            var shape = Shape(command.InputShape, model, command.ChannelsLast);
+            Show(context, NetworkSurgery.FoldBatchNorm(model, shape, measurement), model, shape, command.ChannelsLast);
         }));
     }
 

@@ -54,6 +54,17 @@ public sealed class SurgeryMagicTests : KernelTestBase
         Assert.True(PruneNotebook.Core.Runtime.MemoryLayout.UsesChannelsLast(Variable<LeNet5>("model")));
     }
 
+    [Fact]
+    public async Task Fold_bn_folds_the_batchnorms_of_a_resnet_and_shows_before_and_after()
+    {
+        await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var folded = new PruneNotebook.Core.Models.ResNet20(blocksPerStage: 1);"));
+        var html = await DisplayedHtml("#!fold-bn folded --data samples");
+        Assert.Contains("ResNet20 · fold batchnorm", html);
+        Assert.Contains(">BatchNorm2d → folded into stem<", html);
+        Assert.Contains("Accuracy", html);
+        Assert.DoesNotContain(Variable<PruneNotebook.Core.Models.ResNet20>("folded").modules(), m => m is BatchNorm);
+    }
+
     [Theory]
     [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, bn, taylor or apoz")]
     [InlineData("#!compress model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>")]
@@ -63,6 +74,7 @@ public sealed class SurgeryMagicTests : KernelTestBase
     [InlineData("#!compress convnet --amount 0.5", "The input shape of Sequential is not known: pass one with the batch dimension")]
     [InlineData("#!drop-layers model --count 1 --data samples", "Cannot drop 1 layer(s) of LeNet5: expected 1 to 0")]
     [InlineData("#!trim text", "Variable 'text' is a String, not a TorchSharp module")]
+    [InlineData("#!fold-bn model", "LeNet5 has no BatchNorm directly after a convolution or Linear layer: nothing to fold.")]
     [InlineData("#!compress mlp --amount 0.5 --input-shape 1,784 --channels-last", "--channels-last applies to image batches (N, C, H, W); LeNet300_100 takes (1, 784): drop the flag.")]
     public async Task Bad_surgery_input_fails_in_one_line_and_leaves_the_model_unchanged(string code, string expected)
     {
