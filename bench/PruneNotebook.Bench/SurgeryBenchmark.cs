@@ -31,24 +31,35 @@ public static class SurgeryBenchmark
         using var halved = Vgg();
         var report = NetworkSurgery.Compress(halved, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
             measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
+        // The same two networks with BatchNorm folded into the convolutions, as NetworkSurgery.FoldBatchNorm leaves them.
+        manual_seed(0);
+        using var denseFolded = Vgg();
+        manual_seed(0);
+        using var halvedFolded = Vgg();
+        NetworkSurgery.Compress(halvedFolded, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
+            measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
+        var quick = new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1);
+        var foldedTheoretical = (double)NetworkSurgery.FoldBatchNorm(denseFolded, measurement: quick).After.Macs
+                                / NetworkSurgery.FoldBatchNorm(halvedFolded, measurement: quick).After.Macs;
+
         long[] shape = [batch, 3, 32, 32];
-        var runs = new Dictionary<(bool Halved, bool ChannelsLast), List<double>>();
+        var networks = new (string Name, VggNet Model)[] { ("dense", dense), ("halved", halved), ("dense folded", denseFolded), ("halved folded", halvedFolded) };
+        var runs = new Dictionary<(string Name, bool ChannelsLast), List<double>>();
         foreach (var channelsLast in new[] { false, true })
-        {
-            Latency.Measure(dense, shape, 1, warmup: 3, channelsLast);
-            Latency.Measure(halved, shape, 1, warmup: 3, channelsLast);
-            runs[(false, channelsLast)] = [];
-            runs[(true, channelsLast)] = [];
-        }
+            foreach (var (name, model) in networks)
+            {
+                Latency.Measure(model, shape, 1, warmup: 3, channelsLast);
+                runs[(name, channelsLast)] = [];
+            }
         for (var i = 0; i < repeats; i++)
             foreach (var channelsLast in new[] { false, true })
-            {
-                // Alternate single timed passes so that load on the machine hits every network and layout alike.
-                runs[(false, channelsLast)].Add(Latency.Measure(dense, shape, 1, warmup: 0, channelsLast));
-                runs[(true, channelsLast)].Add(Latency.Measure(halved, shape, 1, warmup: 0, channelsLast));
-            }
-        var ours = (Dense: GlobalPruningBenchmark.Median(runs[(false, false)]), Halved: GlobalPruningBenchmark.Median(runs[(true, false)]));
-        var oursLast = (Dense: GlobalPruningBenchmark.Median(runs[(false, true)]), Halved: GlobalPruningBenchmark.Median(runs[(true, true)]));
+                foreach (var (name, model) in networks)
+                    // Alternate single timed passes so that load on the machine hits every network and layout alike.
+                    runs[(name, channelsLast)].Add(Latency.Measure(model, shape, 1, warmup: 0, channelsLast));
+        double Ours(string name, bool channelsLast) => GlobalPruningBenchmark.Median(runs[(name, channelsLast)]);
+        var ours = (Dense: Ours("dense", false), Halved: Ours("halved", false));
+        var oursLast = (Dense: Ours("dense", true), Halved: Ours("halved", true));
+        var oursFolded = (Dense: Ours("dense folded", true), Halved: Ours("halved folded", true));
         var theoretical = report.MacReduction;
 
         var peer = PyTorchPeer.RunScript(root, "bench/python/vgg_halving.py",
@@ -75,6 +86,14 @@ public static class SurgeryBenchmark
         Row("halved forward", $"{oursLast.Halved:F1} ms", theirsLast is { } g ? $"{g.Halved:F1} ms" : "n/a");
         Row("speedup / MAC speedup", $"{oursLast.Dense / oursLast.Halved / theoretical:F2}", theirsLast is { } h ? $"{h.Dense / h.Halved / h.Theoretical:F2}" : "n/a");
         Row("  served so vs dense as built", $"{ours.Dense / oursLast.Halved / theoretical:F2}", theirs is { } k && theirsLast is { } l ? $"{k.Dense / l.Halved / k.Theoretical:F2}" : "n/a");
+        Console.WriteLine("BatchNorm folded into the convolutions (NetworkSurgery.FoldBatchNorm, #!fold-bn; PyTorch: fuse_conv_bn_eval), channels-last inputs");
+        Row("dense forward", $"{oursFolded.Dense:F1} ms", peer is { } m ? $"{m.GetProperty("dense_folded_channels_last_ms").GetDouble():F1} ms" : "n/a");
+        Row("halved forward", $"{oursFolded.Halved:F1} ms", peer is { } n ? $"{n.GetProperty("halved_folded_channels_last_ms").GetDouble():F1} ms" : "n/a");
+        Row("MACs dense / halved", $"{foldedTheoretical:F2}×", "");
+        Row("speedup / MAC speedup", $"{oursFolded.Dense / oursFolded.Halved / foldedTheoretical:F2}",
+            peer is { } o ? $"{o.GetProperty("dense_folded_channels_last_ms").GetDouble() / o.GetProperty("halved_folded_channels_last_ms").GetDouble() / foldedTheoretical:F2}" : "n/a");
+        Row("  served so vs dense as built", $"{ours.Dense / oursFolded.Halved / theoretical:F2}",
+            theirs is { } t2 && peer is { } q2 ? $"{t2.Dense / q2.GetProperty("halved_folded_channels_last_ms").GetDouble() / t2.Theoretical:F2}" : "n/a");
         if (problem is not null)
             Console.WriteLine(problem);
         Console.WriteLine($"(target: ours ≥ 0.90 of the MAC speedup; parameters {report.Before.Parameters:N0} → {report.After.Parameters:N0})");
