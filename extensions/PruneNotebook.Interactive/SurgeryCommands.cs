@@ -2,8 +2,8 @@ using Microsoft.DotNet.Interactive.Commands;
 
 namespace PruneNotebook.Interactive;
 
-/// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: removes the units pruning zeroed.</summary>
-public sealed class TrimCommand : KernelDirectiveCommand
+/// <summary>A surgery on a whole model: <c>&lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>.</summary>
+public abstract class ModelSurgeryCommand : KernelDirectiveCommand
 {
     /// <summary>C# variable holding the model.</summary>
     public string Model { get; set; } = "";
@@ -13,9 +13,16 @@ public sealed class TrimCommand : KernelDirectiveCommand
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>
     public string? InputShape { get; set; }
+
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
 }
+
+/// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: removes the units pruning zeroed.</summary>
+public sealed class TrimCommand : ModelSurgeryCommand;
+
+/// <summary><c>#!fold-bn &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: BatchNorm folded into the layer before it.</summary>
+public sealed class FoldBatchNormCommand : ModelSurgeryCommand;
 
 /// <summary>
 /// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|bn|taylor|apoz] [--scope local|global] [--round-to 8]
@@ -49,6 +56,7 @@ public sealed class CompressCommand : KernelDirectiveCommand
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>
     public string? InputShape { get; set; }
+
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
 }
@@ -63,21 +71,6 @@ public sealed class DropLayersCommand : KernelDirectiveCommand
     public string? Count { get; set; }
 
     /// <summary>C# variable holding the data the ranking is measured on.</summary>
-    public string? Data { get; set; }
-
-    /// <summary>Input shape with batch size, when the model does not know it.</summary>
-    public string? InputShape { get; set; }
-    /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
-    public bool ChannelsLast { get; set; }
-}
-
-/// <summary><c>#!fold-bn &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: BatchNorm folded into the layer before it.</summary>
-public sealed class FoldBatchNormCommand : KernelDirectiveCommand
-{
-    /// <summary>C# variable holding the model.</summary>
-    public string Model { get; set; } = "";
-
-    /// <summary>C# variable holding evaluation data for the accuracy before and after (optional).</summary>
     public string? Data { get; set; }
 
     /// <summary>Input shape with batch size, when the model does not know it.</summary>

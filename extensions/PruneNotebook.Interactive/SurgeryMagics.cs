@@ -29,20 +29,31 @@ internal static class SurgeryMagics
     private static KernelDirectiveParameter ChannelsLastParameter() =>
         new("--channels-last", "Afterwards, feed the network its image batches channels-last (faster convolutions on CPU).") { Flag = true };
 
-    private static void RegisterTrim(CSharpKernel csharp)
+    private static void RegisterTrim(CSharpKernel csharp) =>
+        RegisterWholeModel<TrimCommand>(csharp, "#!trim",
+            "Remove every unit that pruning zeroed (dead filters and neurons): the same outputs from a smaller, faster network.", NetworkSurgery.Trim);
+
+    private static void RegisterFoldBatchNorm(CSharpKernel csharp) =>
+        RegisterWholeModel<FoldBatchNormCommand>(csharp, "#!fold-bn",
+            "Fold every BatchNorm into the convolution or Linear layer before it, for inference: same eval outputs, fewer passes.", NetworkSurgery.FoldBatchNorm);
+
+    /// <summary>A magic <c>name &lt;model&gt; [--data] [--input-shape] [--channels-last]</c> that runs one surgery on the whole model.</summary>
+    private static void RegisterWholeModel<TCommand>(CSharpKernel csharp, string name, string description,
+        Func<nn.Module<Tensor, Tensor>, IReadOnlyList<long>?, SurgeryMeasurement?, SurgeryReport> surgery)
+        where TCommand : ModelSurgeryCommand
     {
-        const string example = "#!trim model";
-        var directive = new KernelActionDirective("#!trim")
+        var example = name + " model";
+        var directive = new KernelActionDirective(name)
         {
-            Description = "Remove every unit that pruning zeroed (dead filters and neurons): the same outputs from a smaller, faster network.",
+            Description = description,
             Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(), ChannelsLastParameter() },
         };
-        csharp.AddDirective<TrimCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
+        csharp.AddDirective<TCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
             var measurement = new SurgeryMeasurement(Data(csharp, command.Data, example));
             var shape = Shape(command.InputShape, model, command.ChannelsLast);
-            Show(context, NetworkSurgery.Trim(model, shape, measurement), model, shape, command.ChannelsLast);
+            Show(context, surgery(model, shape, measurement), model, shape, command.ChannelsLast);
         }));
     }
 
@@ -113,23 +124,6 @@ internal static class SurgeryMagics
             var count = MagicArguments.Integer("--count", command.Count, 1);
             var shape = Shape(command.InputShape, model, command.ChannelsLast);
             Show(context, NetworkSurgery.DropLayers(model, data, count, shape), model, shape, command.ChannelsLast);
-        }));
-    }
-
-    private static void RegisterFoldBatchNorm(CSharpKernel csharp)
-    {
-        const string example = "#!fold-bn model";
-        var directive = new KernelActionDirective("#!fold-bn")
-        {
-            Description = "Fold every BatchNorm into the convolution or Linear layer before it, for inference: same eval outputs, fewer passes.",
-            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(), ChannelsLastParameter() },
-        };
-        csharp.AddDirective<FoldBatchNormCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
-        {
-            var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var measurement = new SurgeryMeasurement(Data(csharp, command.Data, example));
-            var shape = Shape(command.InputShape, model, command.ChannelsLast);
-            Show(context, NetworkSurgery.FoldBatchNorm(model, shape, measurement), model, shape, command.ChannelsLast);
         }));
     }
 
