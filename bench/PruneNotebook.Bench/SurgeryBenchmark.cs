@@ -1,6 +1,7 @@
 using System.Globalization;
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Surgery;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,20 +26,15 @@ public static class SurgeryBenchmark
         torch.set_num_threads(threads);
         var root = RepositoryRoot.Find();
 
-        manual_seed(0);
-        using var dense = Vgg();
-        manual_seed(0);
-        using var halved = Vgg();
-        var report = NetworkSurgery.Compress(halved, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
-            measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
-        // The same two networks with BatchNorm folded into the convolutions, as NetworkSurgery.FoldBatchNorm leaves them.
-        manual_seed(0);
-        using var denseFolded = Vgg();
-        manual_seed(0);
-        using var halvedFolded = Vgg();
-        NetworkSurgery.Compress(halvedFolded, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo),
-            measurement: new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1));
         var quick = new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1);
+        SurgeryReport Halve(VggNet model) => NetworkSurgery.Compress(model, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo), measurement: quick);
+        using var dense = Vgg();
+        using var halved = Vgg();
+        var report = Halve(halved);
+        // The same two networks with BatchNorm folded into the convolutions, as NetworkSurgery.FoldBatchNorm leaves them.
+        using var denseFolded = Vgg();
+        using var halvedFolded = Vgg();
+        Halve(halvedFolded);
         var foldedTheoretical = (double)NetworkSurgery.FoldBatchNorm(denseFolded, measurement: quick).After.Macs
                                 / NetworkSurgery.FoldBatchNorm(halvedFolded, measurement: quick).After.Macs;
 
@@ -100,7 +96,12 @@ public static class SurgeryBenchmark
         return 0;
     }
 
-    private static VggNet Vgg() => new(Configuration, inputChannels: 3, imageSize: 32, hidden: 256);
+    /// <summary>The benchmark's VGG, always with the same initial weights.</summary>
+    private static VggNet Vgg()
+    {
+        manual_seed(0);
+        return new VggNet(Configuration, inputChannels: 3, imageSize: 32, hidden: 256);
+    }
 
     private static void Row(string label, string ours, string theirs) => Console.WriteLine($"{label,-26}{ours,20}{theirs,16}");
 }

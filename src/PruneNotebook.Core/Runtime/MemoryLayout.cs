@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using PruneNotebook.Core.Analysis;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Runtime;
@@ -94,8 +93,7 @@ public static class MemoryLayout
             var expected = Run(model, input, $"cannot run on input shape ({string.Join(", ", shape)})", ": pass the shape it takes, e.g. 1,3,32,32.");
             var actual = Run(model, ChannelsLast(input), "cannot run on channels-last inputs",
                 "; a forward that calls view on a convolution's output needs reshape instead.");
-            var tolerance = 1e-4 * Math.Max(1.0, expected.abs().max().ToDouble());
-            if (!actual.allclose(expected, rtol: 1e-4, atol: tolerance))
+            if (!OutputAgreement.Holds(actual, expected))
                 throw new ArgumentException($"{model.GetType().Name} gives different outputs on channels-last inputs, so its layout was left as it is.", nameof(model));
         }
         finally

@@ -35,18 +35,22 @@ public sealed class Conv2dSurgeon : LayerSurgeon<Conv2d>
     protected override Conv2d Shrink(Conv2d module, Tensor? keptOutputs, Tensor? keptInputs)
     {
         var weight = Select(Select(module.weight, 0, keptOutputs), 1, keptInputs);
+        var result = Like(module, weight.shape[1], weight.shape[0], module.bias is not null);
+        CopyInto(result.weight, weight);
+        if (module.bias is not null)
+            CopyInto(result.bias!, Select(module.bias, 0, keptOutputs));
+        return result;
+    }
+
+    /// <summary>A new convolution configured as <paramref name="module"/> (kernel, stride, padding, dilation, groups, device, dtype) with other channel counts.</summary>
+    internal static Conv2d Like(Conv2d module, long inputs, long outputs, bool hasBias)
+    {
         var kernel = (module.kernel_size[0], module.kernel_size[1]);
         var stride = (module.stride[0], module.stride[1]);
         var dilation = (module.dilation[0], module.dilation[1]);
-        var hasBias = module.bias is not null;
-        var device = module.weight.device;
-        var dtype = module.weight.dtype;
-        var result = module.padding_type is { } padding
-            ? nn.Conv2d(weight.shape[1], weight.shape[0], kernel, padding, stride, dilation, module.padding_mode, 1, hasBias, device, dtype)
-            : nn.Conv2d(weight.shape[1], weight.shape[0], kernel, stride, (module.padding![0], module.padding[1]), dilation, module.padding_mode, 1, hasBias, device, dtype);
-        CopyInto(result.weight, weight);
-        if (hasBias)
-            CopyInto(result.bias!, Select(module.bias!, 0, keptOutputs));
-        return result;
+        var (device, dtype) = (module.weight!.device, module.weight.dtype);
+        return module.padding_type is { } padding
+            ? nn.Conv2d(inputs, outputs, kernel, padding, stride, dilation, module.padding_mode, module.groups, hasBias, device, dtype)
+            : nn.Conv2d(inputs, outputs, kernel, stride, (module.padding![0], module.padding[1]), dilation, module.padding_mode, module.groups, hasBias, device, dtype);
     }
 }

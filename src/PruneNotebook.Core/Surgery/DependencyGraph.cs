@@ -70,6 +70,20 @@ public sealed class DependencyGraph
         return shape;
     }
 
+    /// <summary>The model's output on <paramref name="input"/>; a failure inside forward becomes a one-line <see cref="ArgumentException"/>.</summary>
+    internal static Tensor Forward(nn.Module<Tensor, Tensor> model, Tensor input, IReadOnlyList<long> shape)
+    {
+        try
+        {
+            return model.call(input);
+        }
+        catch (Exception e) when (e is ExternalException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? e.GetType().Name;
+            throw new ArgumentException($"{model.GetType().Name} cannot run on input shape ({string.Join(", ", shape)}): {reason}", e);
+        }
+    }
+
     /// <summary>
     /// Tensors are recognised by storage and offset (a tracer keeps an alias of every traced tensor, so no storage is
     /// freed and reused while it runs).
@@ -131,17 +145,7 @@ public sealed class DependencyGraph
                 var inputNode = NewNode(shape[1]);
                 Fix(inputNode, "the network input");
                 Set(input, new Value(inputNode, 1, input.shape));
-                Tensor output;
-                try
-                {
-                    output = model.call(input);
-                }
-                catch (Exception e) when (e is ExternalException or InvalidOperationException or IndexOutOfRangeException)
-                {
-                    var reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? e.GetType().Name;
-                    throw new ArgumentException($"{model.GetType().Name} cannot run on input shape ({string.Join(", ", shape)}): {reason}", e);
-                }
-                using (output)
+                using (var output = Forward(model, input, shape))
                 {
                     var result = TryLookup(output) ?? throw new ArgumentException(
                         $"{model.GetType().Name} cannot be traced: its output is made by an operation outside any module (e.g. arithmetic at the end of forward); end forward with a module's output.");
