@@ -17,6 +17,17 @@ namespace PruneNotebook.Core.Pruning;
 /// </remarks>
 internal static class KSmallest
 {
+    /// <summary>How the entries near the k-th value are found in a large input.</summary>
+    internal enum BracketPass
+    {
+        /// <summary>The CPU scan where it applies (vectorized where the hardware allows), tensor ops elsewhere.</summary>
+        Fastest,
+        /// <summary>Tensor ops on any device.</summary>
+        TensorOps,
+        /// <summary>The CPU scan without vector instructions, as machines without AVX2 run it.</summary>
+        ScalarScan,
+    }
+
     /// <summary>Inputs at least this large use the sampled bracket instead of a full <c>kthvalue</c>.</summary>
     internal const long BracketThreshold = 1 << 20;
 
@@ -32,7 +43,8 @@ internal static class KSmallest
     /// <param name="scores">Scores of shape (N).</param>
     /// <param name="eligible">Which entries may be chosen, bool of shape (N), at least k of them true; <c>null</c> when all are.</param>
     /// <param name="k">How many to choose.</param>
-    public static Tensor Select(Tensor scores, Tensor? eligible, long k)
+    /// <param name="pass">How to pass over the bracket; the default picks the fastest (tests compare them).</param>
+    public static Tensor Select(Tensor scores, Tensor? eligible, long k, BracketPass pass = BracketPass.Fastest)
     {
         using var scope = NewDisposeScope();
         if (k == 0)
@@ -40,7 +52,7 @@ internal static class KSmallest
         var candidates = scores.dtype == ScalarType.Float32 ? scores : scores.to_type(ScalarType.Float32);
         if (eligible is not null)
             candidates = candidates.masked_fill(eligible.logical_not(), float.PositiveInfinity);
-        var cut = Find([candidates], k);
+        var cut = Find([candidates], k, pass);
         if (cut.AtMost == k)
             return candidates.le(cut.Kth).MoveToOuterDisposeScope();
         var tiesLeft = tensor(k - cut.Below, device: candidates.device);
@@ -54,7 +66,8 @@ internal static class KSmallest
     /// </summary>
     /// <param name="segments">Contiguous 1-D float32 score tensors, overwritten.</param>
     /// <param name="k">How many to choose; at most the number of finite entries.</param>
-    public static void KeepInPlace(IReadOnlyList<Tensor> segments, long k)
+    /// <param name="pass">How to pass over the bracket; the default picks the fastest (tests compare them).</param>
+    public static void KeepInPlace(IReadOnlyList<Tensor> segments, long k, BracketPass pass = BracketPass.Fastest)
     {
         using var scope = NewDisposeScope();
         if (k == 0)
@@ -63,7 +76,7 @@ internal static class KSmallest
                 segment.fill_(1);
             return;
         }
-        var cut = Find(segments, k);
+        var cut = Find(segments, k, pass);
         if (cut.AtMost == k)
         {
             foreach (var segment in segments)
@@ -94,10 +107,10 @@ internal static class KSmallest
     }
 
     /// <summary>The k-th smallest value (1-based, k ≥ 1) of the segments taken together, with the counts below and at or below it.</summary>
-    private static Cut Find(IReadOnlyList<Tensor> segments, long k)
+    private static Cut Find(IReadOnlyList<Tensor> segments, long k, BracketPass pass)
     {
         var n = segments.Sum(s => s.numel());
-        if (n >= BracketThreshold && Bracketed(segments, n, k) is { } cut)
+        if (n >= BracketThreshold && Bracketed(segments, n, k, pass) is { } cut)
             return cut;
         // Small inputs, or the sample misled: select over everything.
         var all = segments.Count == 1 ? segments[0] : cat(segments.ToArray());
@@ -107,12 +120,7 @@ internal static class KSmallest
     }
 
     /// <summary>The cut found through a sampled bracket, or <c>null</c> when the k-th value fell outside the bracket.</summary>
-    /// <remarks>
-    /// Comparisons run in place on one float scratch copy, not into new boolean tensors: libtorch's in-place float
-    /// comparisons are vectorized and ~4× faster than its boolean-producing ones (and than <c>clamp</c> with tensor
-    /// bounds), and 0/1 floats sum exactly up to 2^24 entries (longer segments are summed in chunks of that size).
-    /// </remarks>
-    private static Cut? Bracketed(IReadOnlyList<Tensor> segments, long n, long k)
+    private static Cut? Bracketed(IReadOnlyList<Tensor> segments, long n, long k, BracketPass pass)
     {
         var sample = Sample(segments, n);
         var size = sample.numel();
@@ -122,6 +130,22 @@ internal static class KSmallest
         // Two selections on the sample (1-based ranks), not a sort of it: sorting 64 K floats costs ~5× as much.
         var lo = kthvalue(sample, Math.Clamp(center - margin, 0, size - 1) + 1, 0, false).values;
         var hi = kthvalue(sample, Math.Clamp(center + margin, 0, size - 1) + 1, 0, false).values;
+        if (pass == BracketPass.TensorOps || !BandScan.Applies(segments))
+            return BracketedWithTensorOps(segments, n, k, lo, hi);
+        // CPU memory: the bounds are read where the scores are, and one vectorized pass replaces the tensor ops.
+        var bounds = stack([lo, hi]).data<float>().ToArray();
+        var cut = BandScan.Find(segments, bounds[0], bounds[1], k, Math.Min(1, 2.0 * margin / size), vectorized: pass != BracketPass.ScalarScan);
+        return cut is { } c ? new Cut(tensor(c.Kth), c.Below, c.AtMost) : null;
+    }
+
+    /// <summary>The bracket pass in tensor ops, for any device.</summary>
+    /// <remarks>
+    /// Comparisons run in place on one float scratch copy, not into new boolean tensors: libtorch's in-place float
+    /// comparisons are vectorized and ~4× faster than its boolean-producing ones (and than <c>clamp</c> with tensor
+    /// bounds), and 0/1 floats sum exactly up to 2^24 entries (longer segments are summed in chunks of that size).
+    /// </remarks>
+    private static Cut? BracketedWithTensorOps(IReadOnlyList<Tensor> segments, long n, long k, Tensor lo, Tensor hi)
+    {
         // lo ≤ x ≤ hi is tested as |x − middle| ≤ halfWidth, widened by a few units in the last place of the bounds so
         // that rounding cannot drop an entry; the few entries gathered are then filtered exactly.
         var middle = lo.add(hi).div_(2);
