@@ -3,7 +3,7 @@
 
 Prints one JSON line: seconds for prune.global_unstructured (the API; on fresh models, and warm: one model pruned
 again after its weights were restored), for a kthvalue threshold over
-all |w| (the bare search), and for one in-place read+write pass over the weights (mul_).
+all |w| (the bare search), for that threshold and the keep masks it gives (ties aside), and for one in-place read+write pass over the weights (mul_).
 Run with Debian's PyTorch: /usr/bin/python3 bench/python/global_pruning.py --threads 2 --repeats 3
 """
 import argparse
@@ -72,6 +72,13 @@ def main():
         torch.kthvalue(torch.cat([w.abs().flatten() for w in weights]), k)
 
     threshold = timed(kth, args.repeats)
+
+    def mask(_):
+        scores = [w.abs().flatten() for w in weights]
+        cut = torch.kthvalue(torch.cat(scores), k).values
+        [s.gt(cut) for s in scores]
+
+    keep_masks = timed(mask, args.repeats)
     ones = [torch.ones_like(w) for w in weights]
 
     def one_pass(_):
@@ -81,7 +88,7 @@ def main():
     one_pass(None)
     single = timed(one_pass, max(args.repeats, 5))
     print(json.dumps({"torch": torch.__version__, "weights": count, "api_seconds": api, "api_warm_seconds": warm,
-                      "kthvalue_seconds": threshold, "pass_seconds": single}))
+                      "kthvalue_seconds": threshold, "mask_seconds": keep_masks, "pass_seconds": single}))
 
 
 if __name__ == "__main__":

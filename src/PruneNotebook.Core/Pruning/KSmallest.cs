@@ -10,7 +10,8 @@ namespace PruneNotebook.Core.Pruning;
 /// <remarks>
 /// Large inputs find the k-th value without sorting or selecting over all of them: a sample of short runs spread over
 /// the segments gives a bracket around the k-th value (two selections on the sample), one pass per segment counts the
-/// entries below the bracket and gathers the few inside it, and the k-th value is selected among those. Scalars are
+/// entries below the bracket and gathers the few inside it (in CPU memory one vectorized scan, <see cref="BandScan"/>;
+/// elsewhere tensor ops), and the k-th value is selected among those. Scalars are
 /// read back twice (the count below the bracket, then the counts below and at the k-th value, which decide whether
 /// ties straddle it); nothing is read per entry. If the sample misled (e.g. a strided pattern) the bracket is missed
 /// and a full <c>kthvalue</c> decides instead.
