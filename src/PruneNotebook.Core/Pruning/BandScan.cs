@@ -50,39 +50,66 @@ internal static class BandScan
         foreach (var segment in segments)
             for (long start = 0; start < segment.numel(); start += ChunkLength)
                 chunks.Add(segment.narrow(0, start, Math.Min(ChunkLength, segment.numel() - start)));
+        // About 32 band entries per bin, so the one bin sorted at the end is short.
+        var n = segments.Sum(s => s.numel());
+        var bins = new Bins(lo, hi, (int)Math.Clamp(expectedBandFraction * n / 32, 1, 1 << 16));
         var results = new Chunk[chunks.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
-        Parallel.For(0, chunks.Count, options, c =>
-            results[c] = Scan(MemoryMarshal.Cast<byte, float>(chunks[c].bytes), lo, hi, expectedBandFraction, vectorized));
-
-        long below = 0, atLo = 0, inBand = 0;
-        foreach (var result in results)
-        {
-            below += result.Below;
-            atLo += result.AtLo;
-            inBand += result.Count;
-        }
         try
         {
+            Parallel.For(0, chunks.Count, options, c =>
+                results[c] = Scan(MemoryMarshal.Cast<byte, float>(chunks[c].bytes), lo, hi, bins, expectedBandFraction, vectorized));
+            long below = 0, atLo = 0, inBand = 0;
+            foreach (var result in results)
+            {
+                below += result.Below;
+                atLo += result.AtLo;
+                inBand += result.Count;
+            }
             var rank = k - below;
             if (rank < 1 || rank > atLo + inBand)
                 return null;
             if (rank <= atLo)
                 return (lo, below, below + atLo);
-            var (kth, less, atMost) = Select(results, inBand, rank - atLo, lo, hi);
+            var (kth, less, atMost) = Select(results, bins, rank - atLo, options);
             return (kth, below + atLo + less, below + atLo + atMost);
         }
         finally
         {
-            foreach (var result in results)
+            foreach (var result in results.Where(r => r.Band is not null))
+            {
                 ArrayPool<float>.Shared.Return(result.Band);
+                ArrayPool<int>.Shared.Return(result.Histogram);
+            }
         }
     }
 
-    /// <summary>What one chunk holds: counts below and at lo, and its entries in (lo, hi].</summary>
-    private readonly record struct Chunk(long Below, long AtLo, float[] Band, int Count);
+    /// <summary>What one chunk holds: counts below and at lo, its entries in (lo, hi], and how many fall in each bin.</summary>
+    private readonly record struct Chunk(long Below, long AtLo, float[] Band, int Count, int[] Histogram);
 
-    private static Chunk Scan(ReadOnlySpan<float> x, float lo, float hi, double expectedBandFraction, bool vectorized)
+    /// <summary>
+    /// Equal-width bins over (lo, hi]. The bin is non-decreasing in the value (each step — subtract, scale, truncate,
+    /// clamp — preserves order), so the entries of one bin are a run of the sorted band.
+    /// </summary>
+    private readonly record struct Bins(float Lo, float Hi, int Count)
+    {
+        private readonly double _scale = Count / ((double)Hi - Lo);
+
+        public int Of(float value)
+        {
+            // The conversion saturates (∞ → int.MaxValue), so one integer comparison clamps.
+            var bin = (int)(((double)value - Lo) * _scale);
+            return bin < Count ? bin : Count - 1;
+        }
+
+        /// <summary>
+        /// Values outside this interval cannot fall in <paramref name="bin"/>: it is half a bin wider on each side than
+        /// the bin, far more than the rounding of <see cref="Of"/> (so a cheap test skips most entries exactly).
+        /// </summary>
+        public (double From, double To) Around(int bin) => (Lo + (bin - 0.5) / _scale, bin == Count - 1 ? double.PositiveInfinity : Lo + (bin + 1.5) / _scale);
+    }
+
+    private static Chunk Scan(ReadOnlySpan<float> x, float lo, float hi, Bins bins, double expectedBandFraction, bool vectorized)
     {
         // Pooled: on VMs a fresh array's first touch costs a page fault per 4 KiB, more than the scan itself.
         var band = ArrayPool<float>.Shared.Rent(Math.Max(64, (int)Math.Min(x.Length, 2 * expectedBandFraction * x.Length)));
@@ -117,7 +144,11 @@ internal static class BandScan
             else if (v <= hi)
                 Append(ref band, ref count, v);
         }
-        return new Chunk(below, atLo, band, count);
+        var histogram = ArrayPool<int>.Shared.Rent(bins.Count);
+        Array.Clear(histogram, 0, bins.Count);
+        for (var j = 0; j < count; j++)
+            histogram[bins.Of(band[j])]++;
+        return new Chunk(below, atLo, band, count, histogram);
     }
 
     private static void Append(ref float[] band, ref int count, float value)
@@ -142,28 +173,34 @@ internal static class BandScan
 
     /// <summary>
     /// The <paramref name="rank"/>-th smallest (1-based) of the chunks' band entries, all in (lo, hi], with how many are
-    /// below it and at or below it. Bins of equal width over (lo, hi] are monotone in the value, so the bin where the
-    /// running count reaches the rank holds the value; only that bin is sorted.
+    /// below it and at or below it: the bin where the running count reaches the rank holds it, and only that bin's
+    /// entries are gathered (in parallel, each chunk into its own slice) and sorted.
     /// </summary>
-    private static (float Kth, long Less, long AtMost) Select(Chunk[] chunks, long total, long rank, float lo, float hi)
+    private static (float Kth, long Less, long AtMost) Select(Chunk[] chunks, Bins bins, long rank, ParallelOptions options)
     {
-        var bins = (int)Math.Clamp(total / 32, 1, 1 << 16);
-        var scale = bins / ((double)hi - lo);
-        var counts = new long[bins];
-        foreach (var chunk in chunks)
-            for (var i = 0; i < chunk.Count; i++)
-                counts[Bin(chunk.Band[i], lo, scale, bins)]++;
         long before = 0;
         var target = 0;
-        while (before + counts[target] < rank)
-            before += counts[target++];
-
-        var members = new float[counts[target]];
-        var m = 0;
-        foreach (var chunk in chunks)
-            for (var i = 0; i < chunk.Count; i++)
-                if (Bin(chunk.Band[i], lo, scale, bins) == target)
-                    members[m++] = chunk.Band[i];
+        for (; ; target++)
+        {
+            long inBin = 0;
+            foreach (var chunk in chunks)
+                inBin += chunk.Histogram[target];
+            if (before + inBin >= rank)
+                break;
+            before += inBin;
+        }
+        var offsets = new int[chunks.Length + 1];
+        for (var c = 0; c < chunks.Length; c++)
+            offsets[c + 1] = checked(offsets[c] + chunks[c].Histogram[target]);
+        var members = new float[offsets[^1]];
+        var (from, to) = bins.Around(target);
+        Parallel.For(0, chunks.Length, options, c =>
+        {
+            var (band, m) = (chunks[c].Band, offsets[c]);
+            for (var i = 0; m < offsets[c + 1]; i++)
+                if (band[i] >= from && band[i] <= to && bins.Of(band[i]) == target)
+                    members[m++] = band[i];
+        });
         Array.Sort(members);
         var kth = members[rank - before - 1];
         long less = before, atMost = before;
@@ -174,8 +211,4 @@ internal static class BandScan
         }
         return (kth, less, atMost);
     }
-
-    /// <summary>Non-decreasing in <paramref name="value"/>: each step (subtract, scale, truncate, clamp) preserves order.</summary>
-    private static int Bin(float value, float lo, double scale, int bins) =>
-        (int)Math.Min(bins - 1, ((double)value - lo) * scale);
 }
