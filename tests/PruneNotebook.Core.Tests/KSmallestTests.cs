@@ -76,6 +76,25 @@ public class KSmallestTests
     }
 
     [Fact]
+    public void The_CPU_scan_treats_NaN_scores_as_the_tensor_ops_do_and_still_prunes_exactly_k()
+    {
+        var n = KSmallest.BracketThreshold + 999;
+        var k = n / 2;
+        var generator = new Generator(3);
+        using var scope = NewDisposeScope();
+        var scores = rand([n], generator: generator).masked_fill_(rand([n], generator: generator).lt(0.01f), float.NaN);
+        var scanned = scores.clone();
+        var withTensorOps = scores.clone();
+
+        KSmallest.KeepInPlace([scanned], k, KSmallest.BracketPass.Fastest);
+        KSmallest.KeepInPlace([withTensorOps], k, KSmallest.BracketPass.TensorOps);
+
+        var kept = scanned.data<float>().ToArray();
+        Assert.Equal(withTensorOps.data<float>().ToArray(), kept);
+        Assert.Equal(n - k, kept.LongCount(v => v == 1));
+    }
+
+    [Fact]
     public void Small_inputs_follow_the_same_rule()
     {
         float[] values = [3, 1, 2, 1, 1, 5, 1, 2, 0.5f, 1, 1, 7];

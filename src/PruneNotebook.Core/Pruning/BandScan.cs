@@ -17,8 +17,8 @@ namespace PruneNotebook.Core.Pruning;
 /// libtorch has no single op for "count below, gather between": on the CPU its form takes a float copy, four in-place
 /// passes, a <c>nonzero</c> and an <c>index_select</c>, about 10× one read of the scores. This pass reads the scores once
 /// and writes nothing to them. It runs on CPU memory in place, so nothing is copied to or from a device; tensors on
-/// other devices keep the tensor-op path. Comparisons are exact (no rounding widens the band), NaN counts as above the
-/// band, as it does in the tensor-op path.
+/// other devices keep the tensor-op path. Comparisons are exact (no rounding widens the band); a NaN score counts as
+/// below lo (it is not ≥ lo), as in the tensor-op path, so both passes choose alike.
 /// </remarks>
 internal static class BandScan
 {
@@ -84,7 +84,7 @@ internal static class BandScan
         }
     }
 
-    /// <summary>What one chunk holds: counts below and at lo, its entries in (lo, hi], and how many fall in each bin.</summary>
+    /// <summary>What one chunk holds: counts below (or NaN) and at lo, its entries in (lo, hi], and how many fall in each bin.</summary>
     private readonly record struct Chunk(long Below, long AtLo, float[] Band, int Count, int[] Histogram);
 
     /// <summary>
@@ -125,7 +125,7 @@ internal static class BandScan
             for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 var v = Vector256.LoadUnsafe(ref first, (nuint)i);
-                below += BitOperations.PopCount(Vector256.LessThan(v, vlo).ExtractMostSignificantBits());
+                below += BitOperations.PopCount(~Vector256.GreaterThanOrEqual(v, vlo).ExtractMostSignificantBits() & 0xFF);
                 atLo += BitOperations.PopCount(Vector256.Equals(v, vlo).ExtractMostSignificantBits());
                 var inside = (Vector256.GreaterThan(v, vlo) & Vector256.LessThanOrEqual(v, vhi)).ExtractMostSignificantBits();
                 if (count > band.Length - Vector256<float>.Count)
@@ -137,7 +137,7 @@ internal static class BandScan
         for (; i < x.Length; i++)
         {
             var v = x[i];
-            if (v < lo)
+            if (!(v >= lo))
                 below++;
             else if (v == lo)
                 atLo++;
