@@ -134,7 +134,13 @@ internal static class SurgeryMagics
         if (!channelsLast)
             return;
         MemoryLayout.UseChannelsLast(model, shape ?? report.InputShape);
-        var latency = report.After.ChannelsLastLatencyMilliseconds is { } ms ? $" ({ms.ToString("0.00", CultureInfo.InvariantCulture)} ms per batch of {report.LatencyBatch})" : "";
+        static string Ms(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture);
+        var after = report.After;
+        // Small networks can run no faster channels-last; say so rather than let the switch suggest a gain.
+        var latency = after.ChannelsLastLatencyMilliseconds is { } ms
+            ? $" ({Ms(ms)} ms per batch of {report.LatencyBatch}, against {Ms(after.LatencyMilliseconds)} ms NCHW" +
+              (ms >= after.LatencyMilliseconds ? ": no faster for this network on this machine)" : ")")
+            : "";
         context.Display((object)$"{report.ModelName} now gets its image batches channels-last{latency}; MemoryLayout.UseDefaultLayout(model) undoes it.", "text/plain");
     }
 
