@@ -50,9 +50,11 @@ internal static class BandScan
         foreach (var segment in segments)
             for (long start = 0; start < segment.numel(); start += ChunkLength)
                 chunks.Add(segment.narrow(0, start, Math.Min(ChunkLength, segment.numel() - start)));
-        // About 32 band entries per bin, so the one bin sorted at the end is short.
+        // About 32 band entries per bin, so the one bin sorted at the end is short; each chunk keeps its own counts, so
+        // a very large model gets fewer bins (all chunks' counts together stay within 16 MiB).
         var n = segments.Sum(s => s.numel());
-        var bins = new Bins(lo, hi, (int)Math.Clamp(expectedBandFraction * n / 32, 1, 1 << 16));
+        var maxBins = Math.Max(1, Math.Min(1 << 16, (1 << 22) / Math.Max(1, chunks.Count)));
+        var bins = new Bins(lo, hi, (int)Math.Clamp(expectedBandFraction * n / 32, 1, maxBins));
         var results = new Chunk[chunks.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
         try
