@@ -36,6 +36,35 @@ public class SparsityReportTests
         Assert.Equal(9 + 2 + 19 + 3, report.Zeros);
     }
 
+    [Theory]
+    [InlineData(new long[] { 300, 1003 })]        // rows of vectors and a tail
+    [InlineData(new long[] { 64, 32, 3, 3 })]      // conv filters
+    public void The_CPU_scan_counts_what_the_tensor_ops_count(long[] shape)
+    {
+        var generator = new Generator(7);
+        using var scope = NewDisposeScope();
+        // 95 % zeros, dead units and inputs, and the entries that test the rule: NaN and denormals count, −0 does not.
+        var value = randn(shape, generator: generator).mul_(rand(shape, generator: generator).gt(0.95f));
+        value.narrow(0, 5, 3).zero_();
+        value.narrow(1, 2, 4).zero_();
+        var flat = value.view(-1);
+        flat[0] = tensor(float.NaN);
+        flat[1] = tensor(-0.0f);
+        flat[2] = tensor(1e-42f);
+        var entries = flat.data<float>().ToArray();
+        var (units, inputs) = (shape[0], shape[1]);
+        var inner = entries.Length / (units * inputs);
+        var expected = (
+            entries.LongCount(v => v != 0),
+            Enumerable.Range(0, (int)units).LongCount(u => entries.Skip((int)(u * inputs * inner)).Take((int)(inputs * inner)).All(v => v == 0)),
+            Enumerable.Range(0, (int)inputs).LongCount(i => Enumerable.Range(0, entries.Length).Where(j => j / inner % inputs == i).All(j => entries[j] == 0)));
+
+        Assert.Equal(expected, NonzeroScan.Counts(value));
+        Assert.Equal(expected, NonzeroScan.Counts(value, vectorized: false));
+        var withTensorOps = SparsityReport.MatrixCounts(value, tensorOps: true).Select(c => c.item<long>()).ToArray();
+        Assert.Equal(expected, (withTensorOps[0], withTensorOps[1], withTensorOps[2]));
+    }
+
     [Fact]
     public void A_float64_entry_too_small_for_float32_still_counts_as_nonzero()
     {

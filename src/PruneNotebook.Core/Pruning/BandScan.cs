@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -111,6 +112,8 @@ internal static class BandScan
         public (double From, double To) Around(int bin) => (Lo + (bin - 0.5) / _scale, bin == Count - 1 ? double.PositiveInfinity : Lo + (bin + 1.5) / _scale);
     }
 
+    // Hot loops are compiled fully optimized from the first call: a user prunes once, before tiered JIT would promote them.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Chunk Scan(ReadOnlySpan<float> x, float lo, float hi, Bins bins, double expectedBandFraction, bool vectorized)
     {
         // Pooled: on VMs a fresh array's first touch costs a page fault per 4 KiB, more than the scan itself.
@@ -196,13 +199,7 @@ internal static class BandScan
             offsets[c + 1] = checked(offsets[c] + chunks[c].Histogram[target]);
         var members = new float[offsets[^1]];
         var (from, to) = bins.Around(target);
-        Parallel.For(0, chunks.Length, options, c =>
-        {
-            var (band, m) = (chunks[c].Band, offsets[c]);
-            for (var i = 0; m < offsets[c + 1]; i++)
-                if (band[i] >= from && band[i] <= to && bins.Of(band[i]) == target)
-                    members[m++] = band[i];
-        });
+        Parallel.For(0, chunks.Length, options, c => Gather(chunks[c].Band, bins, target, from, to, members, offsets[c], offsets[c + 1]));
         Array.Sort(members);
         var kth = members[rank - before - 1];
         long less = before, atMost = before;
@@ -212,5 +209,14 @@ internal static class BandScan
             atMost += v <= kth ? 1 : 0;
         }
         return (kth, less, atMost);
+    }
+
+    /// <summary>Copies a chunk's band entries that fall in bin <paramref name="target"/> to members[start..end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gather(float[] band, Bins bins, int target, double from, double to, float[] members, int start, int end)
+    {
+        for (int i = 0, m = start; m < end; i++)
+            if (band[i] >= from && band[i] <= to && bins.Of(band[i]) == target)
+                members[m++] = band[i];
     }
 }

@@ -82,10 +82,18 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
     /// NaN counts as nonzero, as with <c>ne(0)</c>; libtorch's in-place float comparisons are vectorized, its
     /// boolean-producing ones are not), then two sums give every unit's and every input's count of them: the units'
     /// counts add up to the total, and a count of 0 is a dead slice. The copy is float32 (exact for counts up to 2^24)
-    /// unless the parameter is float64 or has a slice that long; widening never turns a nonzero entry into zero.
+    /// unless the parameter is float64 or has a slice that long; widening never turns a nonzero entry into zero. A float32
+    /// weight in CPU memory is counted by one vectorized read instead (<see cref="NonzeroScan"/>, the same rule).
     /// </summary>
-    private static Tensor[] MatrixCounts(Tensor value)
+    /// <param name="value">A tensor of two or more dimensions.</param>
+    /// <param name="tensorOps">Count with tensor ops even where the CPU scan applies (tests compare the two).</param>
+    internal static Tensor[] MatrixCounts(Tensor value, bool tensorOps = false)
     {
+        if (!tensorOps && NonzeroScan.Applies(value))
+        {
+            var (nonzero, deadUnits, deadInputs) = NonzeroScan.Counts(value);
+            return [tensor(nonzero), tensor(deadUnits), tensor(deadInputs)];
+        }
         using var scope = NewDisposeScope();
         var longestSlice = value.numel() / Math.Min(value.shape[0], value.shape[1]);
         var wide = value.dtype == ScalarType.Float64 || longestSlice >= 1L << 24;
