@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using TorchSharp;
+using PruneNotebook.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Pruning;
@@ -28,7 +28,7 @@ internal static class BandScan
 
     /// <summary>Whether <paramref name="segments"/> can be scanned here: contiguous float32 tensors in CPU memory.</summary>
     public static bool Applies(IReadOnlyList<Tensor> segments) =>
-        segments.All(s => s.device_type == DeviceType.CPU && s.dtype == ScalarType.Float32 && s.is_contiguous());
+        segments.All(CpuFloats.Readable);
 
     /// <summary>
     /// The k-th smallest value of the segments taken together (1-based <paramref name="k"/>) with the counts below and at
@@ -57,11 +57,11 @@ internal static class BandScan
         var maxBins = Math.Max(1, Math.Min(1 << 16, (1 << 22) / Math.Max(1, chunks.Count)));
         var bins = new Bins(lo, hi, (int)Math.Clamp(expectedBandFraction * n / 32, 1, maxBins));
         var results = new Chunk[chunks.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+        var options = CpuFloats.Workers();
         try
         {
             Parallel.For(0, chunks.Count, options, c =>
-                results[c] = Scan(MemoryMarshal.Cast<byte, float>(chunks[c].bytes), lo, hi, bins, expectedBandFraction, vectorized));
+                results[c] = Scan(CpuFloats.Of(chunks[c]), lo, hi, bins, expectedBandFraction, vectorized));
             long below = 0, atLo = 0, inBand = 0;
             foreach (var result in results)
             {

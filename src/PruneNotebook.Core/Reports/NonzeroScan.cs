@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using TorchSharp;
+using PruneNotebook.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Reports;
@@ -21,7 +21,7 @@ internal static class NonzeroScan
 
     /// <summary>Whether <paramref name="value"/> can be counted here: a contiguous float32 CPU tensor of two or more dimensions.</summary>
     public static bool Applies(Tensor value) =>
-        value.device_type == DeviceType.CPU && value.dtype == ScalarType.Float32 && value.dim() >= 2 && value.is_contiguous();
+        value.dim() >= 2 && CpuFloats.Readable(value);
 
     /// <summary>Nonzero entries, dead units and dead inputs of <paramref name="value"/>, shape (units, inputs, …).</summary>
     /// <param name="value">A tensor for which <see cref="Applies"/> holds.</param>
@@ -39,10 +39,10 @@ internal static class NonzeroScan
         var perInput = new int[blocks.Count][];
         var nonzero = new long[blocks.Count];
         var deadUnits = new long[blocks.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, get_num_threads()) };
+        var options = CpuFloats.Workers();
         Parallel.For(0, blocks.Count, options, b =>
         {
-            var x = MemoryMarshal.Cast<byte, float>(blocks[b].bytes);
+            var x = CpuFloats.Of(blocks[b]);
             var columns = new int[inputs];
             for (var u = 0; u < x.Length / unitLength; u++)
             {
