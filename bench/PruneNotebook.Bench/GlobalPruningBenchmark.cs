@@ -120,7 +120,6 @@ public static class GlobalPruningBenchmark
         {
             times.Add(watch.Elapsed.TotalSeconds);
             watch.Restart();
-            return false;
         });
         model.Dispose();
         // Free the run's optimizer state and gradients now, not whenever finalizers run, so the next run starts alike.

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using TorchSharp;
@@ -46,6 +47,7 @@ public sealed record NetworkSummary(
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(inputShape);
+        PruningMasks.Apply(module);
         if (inputShape.Count == 0 || inputShape.Any(d => d <= 0))
             throw new ArgumentException(
                 $"Input shape ({string.Join(", ", inputShape)}) is not valid: expected positive sizes including the batch dimension, e.g. 1,1,28,28.",

@@ -76,6 +76,7 @@ public static class CheckpointFile
     /// <summary>Writes the whole training state atomically.</summary>
     internal static void Save(string path, nn.Module model, optim.Optimizer optimizer, TrainingRun run, TrainerOptions options)
     {
+        PruningMasks.Apply(model);
         using var rng = torch.get_rng_state();
         var meta = new Metadata(model.GetType().Name, options.OptimizerName, options.BatchSize, options.Seed, run.EpochsCompleted, run.Steps,
             run.ScheduleState, run.Best, run.BadEpochs, run.BestEpoch, run.Epochs, run.LearningRates,

@@ -17,9 +17,9 @@ namespace PruneNotebook.Core.Optimization;
 /// penalty, validation split, early stopping, atomic checkpoints with exact resume, cooperative cancellation and
 /// callbacks. The hot loop stays on the model's device: losses and counts are accumulated in device tensors and read
 /// back once per epoch (and once per <see cref="ITrainingCallback.ProgressInterval"/> when a callback wants progress).
-/// Pruned parameters (see <see cref="PruningMasks"/>) stay exactly zero: their masks are multiplied in after every
-/// optimizer step — one in-place multiply per masked tensor, which, unlike masking gradients, also undoes what momentum,
-/// weight decay and Adam's moments would otherwise revive.
+/// Pruned models train as in any loop: the masks' forward hooks (see <see cref="PruningMasks"/>) zero the pruned entries
+/// before every forward pass — one in-place multiply per masked tensor, which also undoes whatever momentum, weight decay
+/// or Adam's moments moved them by — and the model leaves <see cref="Fit"/> with its pruned entries exactly zero.
 /// </summary>
 public sealed class Trainer
 {
@@ -48,8 +48,8 @@ public sealed class Trainer
     /// <param name="progress">Receives each epoch's metrics as soon as the epoch ends.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <param name="afterStep">
-    /// Called after every optimizer step with the number of steps completed so far in this run (1, 2, …); returns
-    /// <c>true</c> when it changed the pruning masks (as a <see cref="GradualSchedule"/> does), so they are re-read.
+    /// Called after every optimizer step with the number of steps completed so far in this run (1, 2, …); it may prune
+    /// further (as a <see cref="GradualSchedule"/> does): the next forward pass applies the new masks.
     /// </param>
     /// <param name="callbacks">Observers of progress and epochs; any of them can stop the run.</param>
     /// <param name="resumeFrom">
@@ -67,7 +67,7 @@ public sealed class Trainer
         Device? device = null,
         IProgress<EpochMetrics>? progress = null,
         CancellationToken cancellationToken = default,
-        Func<long, bool>? afterStep = null,
+        Action<long>? afterStep = null,
         IReadOnlyList<ITrainingCallback>? callbacks = null,
         string? resumeFrom = null)
     {
@@ -90,9 +90,10 @@ public sealed class Trainer
             using var run = new TrainingRun();
             if (resumeFrom is not null)
                 CheckpointFile.Resume(resumeFrom, model, optimizer, run, Options);
-            var masks = PruningMasks.Bindings(model);
-            PruningMasks.Apply(masks);
-            var loop = new EpochLoop(this, model, optimizer, run, device, regularized, afterStep, callbacks ?? [], cancellationToken) { Masks = masks };
+            // The masks' hooks also on this model (it may have been pruned through one of its parts), applied from the start.
+            PruningMasks.Sync(model);
+            PruningMasks.Apply(model);
+            var loop = new EpochLoop(this, model, optimizer, run, device, regularized, afterStep, callbacks ?? [], cancellationToken);
             try
             {
                 for (var epoch = run.EpochsCompleted + 1; epoch <= Options.Epochs; epoch++)
@@ -118,12 +119,14 @@ public sealed class Trainer
                     if (!keepGoing)
                         break;
                 }
-                if (Options.EarlyStopping is { RestoreBest: true } && run.BestEpoch is not null && run.RestoreBest(model))
-                    PruningMasks.Apply(PruningMasks.Bindings(model));
+                if (Options.EarlyStopping is { RestoreBest: true } && run.BestEpoch is not null)
+                    run.RestoreBest(model);
             }
             finally
             {
                 model.eval();
+                // Steps leave pruned entries moved until the next forward pass: the model leaves with its zeros in place.
+                PruningMasks.Apply(model);
             }
             return new TrainingHistory(model.GetType().Name, Options.OptimizerName, Options.BatchSize, run.Epochs.ToList(), run.LearningRates.ToList(),
                 Options.Schedule?.Describe(), Options.Regularizer?.Describe(),
@@ -199,6 +202,8 @@ public sealed class Trainer
         try
         {
             using var noGrad = no_grad();
+            // Nothing updates the weights while evaluating: the masks are applied once, not before every batch.
+            using var masks = PruningMasks.Settled(model);
             using var totals = zeros(2, dtype: ScalarType.Float64, device: device);
             foreach (var (features, labels) in data.Batches(batchSize))
             {
@@ -284,15 +289,13 @@ public sealed class Trainer
         TrainingRun run,
         Device device,
         IReadOnlyList<Tensor>? regularized,
-        Func<long, bool>? afterStep,
+        Action<long>? afterStep,
         IReadOnlyList<ITrainingCallback> callbacks,
         CancellationToken cancellationToken)
     {
         private readonly TrainerOptions _options = trainer.Options;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         private double _rate = double.NaN;
-
-        public IReadOnlyList<(Parameter Parameter, Tensor Mask)> Masks { get; set; } = [];
 
         public IReadOnlyList<ITrainingCallback> Callbacks => callbacks;
 
@@ -372,11 +375,9 @@ public sealed class Trainer
                 _rate = rate;
             }
             optimizer.step();
-            PruningMasks.Apply(Masks);
             run.Steps++;
             run.LearningRates.Add(rate);
-            if (afterStep is not null && afterStep(run.Steps))
-                Masks = PruningMasks.Bindings(model);
+            afterStep?.Invoke(run.Steps);
         }
 
         private void Report(int epoch, long batch, long batches, Tensor lossSum, long count)

@@ -29,6 +29,7 @@ public static class ModelFile
     /// <summary>Writes the model state, then the mask section, to <paramref name="writer"/>.</summary>
     internal static void Write(nn.Module model, BinaryWriter writer)
     {
+        PruningMasks.Apply(model);
         model.save(writer);
         var entries = PruningMasks.Entries(model);
         writer.Write(MaskSection);

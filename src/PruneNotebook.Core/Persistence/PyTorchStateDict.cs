@@ -22,6 +22,7 @@ public static class PyTorchStateDict
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        PruningMasks.Apply(model);
         var masks = PruningMasks.Of(model).ToDictionary(m => m.Name, m => m.Mask);
         var state = new Hashtable();
         foreach (var (name, value) in model.state_dict())

@@ -9,7 +9,7 @@ namespace PruneNotebook.Core.Pruning;
 /// Prunes parameters of any TorchSharp model by masks, with PyTorch's <c>torch.nn.utils.prune</c> semantics:
 /// pruning again composes (pruned entries stay pruned, a fraction applies to what remains), exactly k entries or
 /// units are pruned, and every mask is computed before any is applied, so a failure leaves the model as it was.
-/// Masks live in <see cref="PruningMasks"/>; the <see cref="Optimization.Trainer"/> keeps pruned weights at zero.
+/// Masks belong to the pruned modules (<see cref="PruningMasks"/>): every forward pass sees the masked weights, in any training loop.
 /// </summary>
 public static class Pruner
 {
@@ -57,7 +57,7 @@ public static class Pruner
     {
         var targets = Targets(model, parameters);
         ArgumentNullException.ThrowIfNull(importance);
-        Commit(UnstructuredMasks(targets, amount, importance, scope));
+        Commit(model, UnstructuredMasks(targets, amount, importance, scope));
         return SparsityReport.Create(model);
     }
 
@@ -148,7 +148,7 @@ public static class Pruner
                 }
             }
         }
-        Commit(masks);
+        Commit(model, masks);
         return SparsityReport.Create(model);
     }
 
@@ -183,7 +183,7 @@ public static class Pruner
             if (more > 0)
                 masks.AddRange(UnstructuredMasks(group, PruningAmount.Exactly(more), importance, PruningScope.Global));
         }
-        Commit(masks);
+        Commit(model, masks);
     }
 
     private static long MaskedCount(nn.Module module, string parameter)
@@ -211,7 +211,7 @@ public static class Pruner
         if (onDevice.ne(0).logical_and(onDevice.ne(1)).any().cpu().item<bool>())
             throw new ArgumentException($"The mask for '{parameter}' must hold only 0 (prune) and 1 (keep).", nameof(mask));
         var composed = PruningMasks.CurrentOrOnes(target.Module, target.Parameter, target.Value).mul(onDevice);
-        Commit([(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
+        Commit(model, [(target.Module, target.Parameter, composed.DetachFromDisposeScope())]);
         return SparsityReport.Create(model);
     }
 
@@ -234,14 +234,20 @@ public static class Pruner
         var duplicate = names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"Parameter '{duplicate.Key}' is named twice.", nameof(parameters));
-        return names.Select(n =>
+        var targets = names.Select(n =>
         {
             var (module, local, value) = ModuleTree.Resolve(model, n);
+            var path = n.LastIndexOf('.') is var cut && cut < 0 ? "" : n[..cut];
+            if (!PruningMasks.CanKeep(model, path))
+                throw new ArgumentException($"'{n}' cannot be masked: no module from {model.GetType().Name} down to it runs forward hooks (derive modules from nn.Module<T, TResult>).", nameof(parameters));
             return (module, local, value, n);
         }).ToArray();
+        // Scores and existing masks are read from the weights as every forward pass sees them.
+        PruningMasks.Apply(model);
+        return targets;
     }
 
-    private static void Commit(List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
+    private static void Commit(nn.Module model, List<(nn.Module Module, string Parameter, Tensor Mask)> masks)
     {
         // The masks are all computed; hand each over to PruningMasks (which owns it from then on).
         for (var i = 0; i < masks.Count; i++)
@@ -254,8 +260,10 @@ public static class Pruner
             {
                 foreach (var (_, _, mask) in masks.Skip(i + 1))
                     mask.Dispose();
+                PruningMasks.Sync(model);
                 throw;
             }
         }
+        PruningMasks.Sync(model);
     }
 }

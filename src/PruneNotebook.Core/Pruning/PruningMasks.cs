@@ -1,32 +1,30 @@
 using System.Runtime.CompilerServices;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Pruning;
 
 /// <summary>
-/// The pruning masks of a model, kept beside its modules (not inside them, so the model's own
-/// <c>state_dict</c> and TorchSharp serialisation are unchanged). A mask has the parameter's shape and
-/// dtype, 1 for kept and 0 for pruned entries; the parameter itself holds exact zeros where the mask is 0.
-/// Masks follow the module when it moves between devices.
+/// The pruning masks of a model. A mask has its parameter's shape, 1 for kept and 0 for pruned entries, and belongs to
+/// the module that owns the parameter, as PyTorch keeps <c>weight_mask</c> on the module: forward pre-hooks apply every
+/// mask before the module runs (<c>module.call(x)</c>), so every forward pass sees exactly the masked weights whatever
+/// loop or optimizer updated them, and every PruneNotebook call that reads weights (reports, saving, surgery) applies
+/// them first. The module's <c>state_dict</c> keeps its own names. Masks follow the module across devices and dtypes.
+/// <para>
+/// Like PyTorch's <c>weight_orig</c>, the parameter itself is what optimizers update: a step may move its pruned entries
+/// until the next forward pass or PruneNotebook call zeroes them again. Before reading a pruned model's parameters with
+/// TorchSharp alone (<c>state_dict()</c>, <c>module.save</c>), call <see cref="Apply"/>; <see cref="MakePermanent"/> ends
+/// pruning with the zeros in place.
+/// </para>
 /// </summary>
 public static class PruningMasks
 {
-    private static readonly ConditionalWeakTable<nn.Module, Dictionary<string, Entry>> Table = new();
+    private static readonly ConditionalWeakTable<nn.Module, Dictionary<string, MaskEntry>> Table = new();
+    private static readonly ConditionalWeakTable<nn.Module, MaskGuard> Guards = new();
+    private static long _generation;
 
-    internal sealed class Entry(Tensor mask, Tensor original) : IDisposable
-    {
-        public Tensor Mask { get; set; } = mask;
-        /// <summary>The parameter's values when it was first pruned (for <see cref="Reset"/>).</summary>
-        public Tensor Original { get; } = original;
-
-        public void Dispose()
-        {
-            Mask.Dispose();
-            Original.Dispose();
-        }
-    }
+    /// <summary>Changes whenever a mask is added or removed or a model's modules change: guards re-read their masks then.</summary>
+    internal static long Generation => Interlocked.Read(ref _generation);
 
     /// <summary>Every masked parameter of <paramref name="model"/>: qualified name and its mask.</summary>
     public static IReadOnlyList<(string Name, Tensor Mask)> Of(nn.Module model)
@@ -43,51 +41,22 @@ public static class PruningMasks
     }
 
     /// <summary>Whether <paramref name="model"/> has any pruning mask.</summary>
-    public static bool Any(nn.Module model) => Of(model).Count > 0;
+    public static bool Any(nn.Module model) => EntriesBelow(model).Count > 0;
 
     /// <summary>
-    /// The masked parameters with masks on each parameter's device, for re-applying after optimizer steps:
-    /// <c>parameter.mul_(mask)</c>. Resolve again after moving the model (moving replaces parameters).
+    /// Sets every pruned entry of <paramref name="model"/> to exactly zero now, as the next forward pass would (for code
+    /// that reads the parameters directly after an optimizer step). In place, without changing autograd versions.
     /// </summary>
-    public static IReadOnlyList<(Parameter Parameter, Tensor Mask)> Bindings(nn.Module model)
+    public static void Apply(nn.Module model)
     {
-        var bindings = new List<(Parameter, Tensor)>();
-        foreach (var (_, module) in ModuleTree.Named(model))
-        {
-            if (!Table.TryGetValue(module, out var entries))
-                continue;
-            foreach (var (parameterName, entry) in entries)
-            {
-                var parameter = ModuleTree.Parameter(module, parameterName);
-                if (!SameDevice(entry.Mask, parameter))
-                {
-                    var moved = entry.Mask.to(parameter.device).DetachFromDisposeScope();
-                    entry.Mask.Dispose();
-                    entry.Mask = moved;
-                }
-                bindings.Add((parameter, entry.Mask));
-            }
-        }
-        return bindings;
-    }
-
-    /// <summary>Sets every masked entry of <paramref name="model"/> back to exactly zero (after training steps or manual edits).</summary>
-    public static void Apply(nn.Module model) => Apply(Bindings(model));
-
-    /// <summary>Multiplies each parameter by its mask in place: the step a trainer repeats with <see cref="Bindings"/> it resolved once.</summary>
-    public static void Apply(IReadOnlyList<(Parameter Parameter, Tensor Mask)> bindings)
-    {
-        ArgumentNullException.ThrowIfNull(bindings);
-        if (bindings.Count == 0)
-            return;
-        using var noGrad = no_grad();
-        foreach (var (parameter, mask) in bindings)
-            parameter.mul_(mask);
+        ArgumentNullException.ThrowIfNull(model);
+        foreach (var entry in EntriesBelow(model))
+            entry.Apply();
     }
 
     /// <summary>
-    /// Makes pruning permanent (PyTorch's <c>prune.remove</c>): forgets the masks of <paramref name="name"/> (or of every
-    /// parameter when <c>null</c>); the zeros stay in the weights but training may now change them.
+    /// Makes pruning permanent (PyTorch's <c>prune.remove</c>): applies and forgets the masks of <paramref name="name"/>
+    /// (or of every parameter when <c>null</c>); the zeros stay in the weights but training may now change them.
     /// </summary>
     /// <returns>The number of masks removed.</returns>
     public static int MakePermanent(nn.Module model, string? name = null) => Drop(model, name, restore: false);
@@ -102,7 +71,7 @@ public static class PruningMasks
     /// <summary>
     /// Records <paramref name="mask"/> (composed already) for a parameter, taking ownership of it, and zeroes the pruned
     /// entries. The values kept for <see cref="Reset"/> are <paramref name="original"/> when given (also owned), else
-    /// a copy of the parameter taken when it is first pruned.
+    /// a copy of the parameter taken when it is first pruned. Call <see cref="Sync"/> on the model afterwards.
     /// </summary>
     internal static void Commit(nn.Module owner, string parameterName, Tensor mask, Tensor? original = null)
     {
@@ -117,10 +86,85 @@ public static class PruningMasks
         else
         {
             entry?.Dispose();
-            entries[parameterName] = new Entry(converted, original is null ? parameter.detach().clone().DetachFromDisposeScope() : Own(original, parameter));
+            var kept = original is null ? parameter.detach().clone().DetachFromDisposeScope() : Own(original, parameter);
+            entries[parameterName] = entry = new MaskEntry(owner, parameterName, converted, kept);
         }
-        using var noGrad = no_grad();
-        parameter.mul_(converted);
+        entry.Apply();
+        Interlocked.Increment(ref _generation);
+    }
+
+    /// <summary>
+    /// Puts the mask-applying forward hooks on every module of <paramref name="model"/> from the model down to each
+    /// masked parameter's owner, and takes them off modules with no mask below them. Call after masks or modules change.
+    /// </summary>
+    internal static void Sync(nn.Module model)
+    {
+        Interlocked.Increment(ref _generation);
+        var named = ModuleTree.Named(model).ToList();
+        var byPath = new Dictionary<string, nn.Module>();
+        foreach (var (path, module) in named)
+            byPath.TryAdd(path, module);
+        var guarded = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
+        foreach (var (path, module) in named)
+        {
+            if (!Table.TryGetValue(module, out var entries) || entries.Count == 0)
+                continue;
+            var onPath = Prefixes(path).Select(p => byPath[p]).Where(MaskGuard.CanGuard).ToList();
+            if (onPath.Count == 0)
+                throw new InvalidOperationException($"The masks of '{path}' cannot be kept: no module from {model.GetType().Name} down to it runs forward hooks.");
+            guarded.UnionWith(onPath);
+        }
+        foreach (var (_, module) in named)
+        {
+            if (guarded.Contains(module))
+            {
+                if (!Guards.TryGetValue(module, out _))
+                    Guards.Add(module, MaskGuard.Attach(module)!);
+            }
+            else if (Guards.TryGetValue(module, out var guard) && !guard.HasMasks)
+            {
+                guard.Detach();
+                Guards.Remove(module);
+            }
+        }
+    }
+
+    /// <summary>Whether masks on the parameters of the module at <paramref name="path"/> in <paramref name="model"/> can be kept by hooks.</summary>
+    internal static bool CanKeep(nn.Module model, string path)
+    {
+        var byPath = new Dictionary<string, nn.Module>();
+        foreach (var (p, module) in ModuleTree.Named(model))
+            byPath.TryAdd(p, module);
+        return Prefixes(path).Any(p => byPath.TryGetValue(p, out var m) && MaskGuard.CanGuard(m));
+    }
+
+    /// <summary>
+    /// Applies every mask of <paramref name="model"/> once and marks it applied until the scope ends: forward passes inside
+    /// skip re-applying (evaluation, where nothing updates the weights). An exception voids the marks.
+    /// </summary>
+    internal static IDisposable Settled(nn.Module model)
+    {
+        var token = new object();
+        var entries = EntriesBelow(model);
+        var stamp = MaskGuard.Exceptions;
+        foreach (var entry in entries)
+        {
+            entry.Apply();
+            entry.AppliedBy = token;
+            entry.AppliedStamp = stamp;
+        }
+        return new Unmark(entries, token);
+    }
+
+    /// <summary>Every mask on a parameter of <paramref name="module"/> or of a module inside it (each once).</summary>
+    internal static List<MaskEntry> EntriesBelow(nn.Module module)
+    {
+        var found = new List<MaskEntry>();
+        var seen = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, m) in ModuleTree.Named(module))
+            if (seen.Add(m) && Table.TryGetValue(m, out var entries))
+                found.AddRange(entries.Values);
+        return found;
     }
 
     /// <summary><paramref name="tensor"/> in the parameter's dtype and device, detached from dispose scopes; a converted input is disposed.</summary>
@@ -165,11 +209,13 @@ public static class PruningMasks
             var (module, parameterName, _) = ModuleTree.Resolve(model, name);
             Commit(module, parameterName, mask.clone(), original.clone());
         }
+        Sync(model);
     }
 
     /// <summary>
     /// Moves the masks of <paramref name="from"/> to <paramref name="to"/>, a rebuilt copy of it (network surgery):
     /// <paramref name="slice"/> maps a local parameter name and a tensor of the old parameter's shape to the new shape.
+    /// The caller syncs the model's hooks once its modules are swapped.
     /// </summary>
     internal static void Transfer(nn.Module from, nn.Module to, Func<string, Tensor, Tensor> slice)
     {
@@ -181,6 +227,7 @@ public static class PruningMasks
             entry.Dispose();
         }
         entries.Clear();
+        Interlocked.Increment(ref _generation);
     }
 
     /// <summary>The current mask of a parameter, or a tensor of ones when it is not pruned yet (caller disposes).</summary>
@@ -206,23 +253,46 @@ public static class PruningMasks
                 throw new InvalidOperationException($"Parameter '{name}' is not pruned, so there is no mask to {(restore ? "reset" : "make permanent")}.");
             targets.Add((module, parameter));
         }
-        foreach (var (module, parameterName) in targets)
+        foreach (var (module, parameterName) in targets.Distinct())
         {
             var entries = Table.GetOrCreateValue(module);
             var entry = entries[parameterName];
+            entry.Apply();
             if (restore)
             {
-                var parameter = ModuleTree.Parameter(module, parameterName);
+                var parameter = entry.Parameter;
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
                 var mask = entry.Mask.to(parameter.device);
-                parameter.copy_(where(mask.to_type(ScalarType.Bool), parameter, entry.Original.to(parameter.device)));
+                parameter.copy_(where(mask.to_type(ScalarType.Bool), parameter, entry.Original.to(parameter.dtype, parameter.device)));
             }
             entries.Remove(parameterName);
             entry.Dispose();
         }
-        return targets.Count;
+        Sync(model);
+        return targets.Distinct().Count();
+    }
+
+    /// <summary>"", "a", "a.b" for the path "a.b": the model and every module down to the one at <paramref name="path"/>.</summary>
+    private static IEnumerable<string> Prefixes(string path)
+    {
+        yield return "";
+        if (path.Length == 0)
+            yield break;
+        for (var cut = path.IndexOf('.'); cut >= 0; cut = path.IndexOf('.', cut + 1))
+            yield return path[..cut];
+        yield return path;
     }
 
     private static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;
+
+    private sealed class Unmark(List<MaskEntry> entries, object token) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var entry in entries)
+                if (ReferenceEquals(entry.AppliedBy, token))
+                    entry.AppliedBy = null;
+        }
+    }
 }

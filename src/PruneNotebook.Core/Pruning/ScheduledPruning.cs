@@ -91,10 +91,8 @@ public static class ScheduledPruning
         var epochProgress = new EpochStages(stages, progress, () => Sparsity(model, names), Batches(train, training), null);
         new Trainer(training).Fit(model, train, test, progress: epochProgress, cancellationToken: cancellationToken, afterStep: step =>
         {
-            if (schedule.TargetAt(step) is not { } target)
-                return false;
-            Pruner.PruneToWithoutReport(model, names, target, criterion, scope);
-            return true;
+            if (schedule.TargetAt(step) is { } target)
+                Pruner.PruneToWithoutReport(model, names, target, criterion, scope);
         });
         return new PruningHistory(schedule.Name, model.GetType().Name, dense, stages);
     }

@@ -42,6 +42,7 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
     public static SparsityReport Create(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        PruningMasks.Apply(model);
         var masked = PruningMasks.Of(model).Select(m => m.Name).ToHashSet();
         var parameters = model.named_parameters().ToList();
         if (parameters.Count == 0)

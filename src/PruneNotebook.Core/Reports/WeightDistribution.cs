@@ -38,6 +38,7 @@ public sealed record WeightDistribution(
     public static WeightDistribution Of(nn.Module model, string label, int bins = 80, double range = 0.2, double nearZeroThreshold = 1e-3, IReadOnlyList<string>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        PruningMasks.Apply(model);
         if (bins < 2)
             throw new ArgumentException($"A histogram needs at least 2 bins, got {bins}.", nameof(bins));
         if (!(range > 0) || double.IsInfinity(range))

@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public static class InputPruning
     public static double[] WeightNorms(nn.Module model)
     {
         var (_, layer) = FirstLinear(model);
+        PruningMasks.Apply(model);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return layer.weight!.to_type(ScalarType.Float64).square().sum(dim: 0).sqrt().cpu().data<double>().ToArray();

@@ -56,6 +56,8 @@ public sealed class DependencyGraph
     {
         ArgumentNullException.ThrowIfNull(model);
         TorchNativeLibraries.EnsureLoaded();
+        // Surgery reads the weights after tracing: as every forward pass sees them.
+        PruningMasks.Apply(model);
         var shape = ResolveShape(model, inputShape);
         using var tracer = new Tracer(model);
         return tracer.Run(shape);

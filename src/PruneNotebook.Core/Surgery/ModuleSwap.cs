@@ -63,6 +63,8 @@ internal static class ModuleSwap
             var registered = (IDictionary<string, nn.Module>)typeof(nn.Module).GetField("_internal_submodules", Instance)!.GetValue(parent)!;
             registered[local] = replacement;
         }
+        // The masks' hooks follow the modules now in the model.
+        PruningMasks.Sync(model);
     }
 
     private static (nn.Module? Parent, string Local, nn.Module Old) Locate(nn.Module model, string path)

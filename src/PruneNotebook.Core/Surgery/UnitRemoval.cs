@@ -67,6 +67,7 @@ internal static class UnitRemoval
             changes.Add(new LayerChange(name, smaller.GetType().Name,
                 surgeon.OutputUnits(plan.Module), surgeon.OutputUnits(smaller), surgeon.InputFeatures(plan.Module), surgeon.InputFeatures(smaller)));
         }
+        PruningMasks.Sync(model);
         return changes;
     }
 
