@@ -25,9 +25,12 @@ property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/$2" | head -n1; }
 torchsharp_version="$(property TorchSharpVersion Directory.Packages.props)"
 package_version="$(property Version Directory.Build.props)"
 
-# Jupyter from the system (Debian) packages, even when another Python (pyenv, conda) is first on PATH.
+# Jupyter and Python from the system (Debian) packages, even when another Python (pyenv, conda) is first on PATH.
 jupyter_bin() {
   if [[ -x /usr/bin/jupyter ]]; then echo /usr/bin/jupyter; else command -v jupyter || true; fi
+}
+python_bin() {
+  if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3 || true; fi
 }
 
 check_sdk() {
@@ -82,6 +85,12 @@ install_dotnet_tools() {
     say "registering the .NET Interactive Jupyter kernels"
     PATH="$(dirname "$jupyter"):$PATH" dotnet tool run dotnet-interactive -- jupyter install
   fi
+  # The registered command line serves an HTTP API (kernel variables, no authentication) on every
+  # network interface; bind it to loopback, in new and existing registrations alike.
+  local python
+  python="$(python_bin)"
+  [[ -n "$python" ]] || fail "python3 was not found (Jupyter needs it): install python3."
+  "$python" eng/jupyter_kernels_local_only.py "$jupyter"
 }
 
 restore() {
