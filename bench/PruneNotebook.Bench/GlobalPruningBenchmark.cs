@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using PruneNotebook.Core.Data;
-using PruneNotebook.Core.Models;
-using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using TorchSharp;
@@ -12,7 +9,7 @@ namespace PruneNotebook.Bench;
 
 /// <summary>
 /// `pruning`: 90 % global magnitude pruning of a 16.8 M-weight MLP (ours vs PyTorch's API, its kthvalue threshold and one
-/// read+write pass), and masked-training step time against dense on LeNet-5 and on the MLP.
+/// read+write pass). Masked training has its own benchmark (<see cref="MaskedTrainingBenchmark"/>).
 /// </summary>
 public static class GlobalPruningBenchmark
 {
@@ -20,7 +17,6 @@ public static class GlobalPruningBenchmark
     {
         var threads = Option(args, "--threads", 2);
         var repeats = Option(args, "--repeats", 3);
-        var steps = Option(args, "--steps", 30);
         torch.set_num_threads(threads);
         var root = RepositoryRoot.Find();
 
@@ -57,37 +53,6 @@ public static class GlobalPruningBenchmark
                               $"keep masks {peer.Value.Mask / mask:F1}× faster");
         Console.WriteLine($"ours: exact keep masks = {mask / onePass:F1}× one pass (target ≤ 10×); API = {ours / onePass:F0}× fresh, {oursWarm / onePass:F0}× warm");
 
-        Console.WriteLine();
-        Console.WriteLine($"Masked training: fastest of {steps} steps (LeNet-5: {4 * steps}) after 3 warm-up steps, batch 128, Adam; runs alternate, median of {repeats} runs (LeNet-5: {2 * repeats})");
-        Console.WriteLine("  'pruned, not re-masked': the same pruned network with its masks made permanent, so only the re-masking differs");
-        var rows = new List<(string, string, string)>();
-        // The MLP is also trained pruned 90 % per layer: 90 % global pruning zeroes its 4096→2048 layer entirely (its
-        // init range, ±1/√4096, lies below the threshold; PyTorch's mask is the same), a dead network whose steps differ
-        // from dense ones for reasons of its own, not the masking's: every gradient of its first layer is exactly zero,
-        // and libtorch's CPU sqrt (MKL VML), which Adam applies to the second moments, is ~10× slower on exact zeros.
-        // LeNet-5's step is ~9 ms: it gets 4× the steps and twice the runs (still a few seconds) against the VM's noise.
-        foreach (var (name, factory, shape, scope, scale) in new (string, Func<nn.Module<Tensor, Tensor>>, long[], PruningScope, int)[]
-                 {
-                     ("LeNet-5, global", () => { manual_seed(0); return new LeNet5(); }, [1, 28, 28], PruningScope.Global, 4),
-                     ("MLP 16.8 M, global", Mlp, [2048], PruningScope.Global, 1),
-                     ("MLP 16.8 M, per layer", Mlp, [2048], PruningScope.Local, 1),
-                 })
-        {
-            var runs = Enum.GetValues<Training>().ToDictionary(t => t, _ => new List<double>());
-            // The order reverses every run (dense, masked, unmasked; then unmasked, masked, dense), so drift over the
-            // process's life — its heap grows, this VM's page faults come and go — falls on all alike.
-            for (var r = 0; r < repeats * Math.Min(scale, 2); r++)
-            {
-                foreach (var training in r % 2 == 0 ? Enum.GetValues<Training>() : Enum.GetValues<Training>().Reverse())
-                    runs[training].Add(StepSeconds(factory(), shape, steps * scale, scope, training));
-            }
-            var (dense, masked, unmasked) = (Median(runs[Training.Dense]), Median(runs[Training.Masked]), Median(runs[Training.PrunedNotRemasked]));
-            var reapply = ReapplySeconds(factory(), scope);
-            rows.Add((name, $"dense {dense * 1000:F2} ms → masked {masked * 1000:F2} ms", $"{masked / dense:F3}× (target ≤ 1.02×)"));
-            rows.Add(("", $"  pruned, not re-masked {unmasked * 1000:F2} ms → masked", $"{masked / unmasked:F3}×"));
-            rows.Add(("", $"  re-masking alone: {reapply * 1000:F3} ms", $"{1 + reapply / dense:F4}× of dense"));
-        }
-        Print(["model", "time per step", "ratio"], rows);
         return 0;
     }
 
@@ -95,53 +60,6 @@ public static class GlobalPruningBenchmark
     {
         manual_seed(0);
         return nn.Sequential(nn.Linear(2048, 4096), nn.ReLU(), nn.Linear(4096, 2048), nn.ReLU(), nn.Linear(2048, 10));
-    }
-
-    /// <summary>How a masked-training run trains: dense, pruned with its masks kept, or pruned with the masks made permanent.</summary>
-    private enum Training { Dense, Masked, PrunedNotRemasked }
-
-    /// <summary>The fastest training step of <paramref name="model"/>, pruned 90 % in <paramref name="scope"/> first unless dense.</summary>
-    private static double StepSeconds(nn.Module<Tensor, Tensor> model, long[] example, int steps, PruningScope scope, Training training)
-    {
-        if (training != Training.Dense)
-            Prune(model, scope);
-        if (training == Training.PrunedNotRemasked)
-            PruningMasks.MakePermanent(model);
-        var generator = new Generator(1);
-        var count = 128 * (steps + 3);
-        using var data = new TensorDataset(randn([count, .. example], generator: generator), randint(10, [count], generator: generator));
-        using var warm = data.Subset(arange(128 * 3));
-        using var timed = data.Subset(arange(128 * 3, count));
-        var trainer = new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 128));
-        trainer.Fit(model, warm);
-        var times = new List<double>(steps);
-        var watch = Stopwatch.StartNew();
-        trainer.Fit(model, timed, afterStep: _ =>
-        {
-            times.Add(watch.Elapsed.TotalSeconds);
-            watch.Restart();
-        });
-        model.Dispose();
-        // Free the run's optimizer state and gradients now, not whenever finalizers run, so the next run starts alike.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        // The fastest step, as timeit advises: on this kind of VM some steps map 32–96 MB of fresh pages (8–25 K minor
-        // faults, +50–250 ms on a 120 ms MLP step) and in some runs most do; the fastest step is the step's own cost.
-        return times.Min();
-    }
-
-    /// <summary>The only extra work of a masked step: multiplying every masked weight by its mask once (median of 50).</summary>
-    private static double ReapplySeconds(nn.Module<Tensor, Tensor> model, PruningScope scope)
-    {
-        Prune(model, scope);
-        var times = new List<double>();
-        for (var i = 0; i < 51; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            PruningMasks.Apply(model);
-            times.Add(watch.Elapsed.TotalSeconds);
-        }
-        return Median(times);
     }
 
     internal static double Median(List<double> values)
@@ -166,11 +84,8 @@ public static class GlobalPruningBenchmark
     }
 
     /// <summary>The pruning the mask timings measure: 90 % global L1 over every weight.</summary>
-    private static void PruneGlobally(nn.Module<Tensor, Tensor> model) => Prune(model, PruningScope.Global);
-
-    /// <summary>90 % L1 pruning of every weight, globally or per layer.</summary>
-    private static void Prune(nn.Module<Tensor, Tensor> model, PruningScope scope) =>
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), scope);
+    private static void PruneGlobally(nn.Module<Tensor, Tensor> model) =>
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
 
     /// <summary>
     /// Median time of <see cref="PruneGlobally"/> on a fresh MLP. Each model and its masks are freed before the next is

@@ -9,8 +9,11 @@ const string Usage = """
       training   LeNet-5 training throughput on Fashion-MNIST: Trainer.Fit vs a bare TorchSharp loop vs PyTorch
                  options: --threads N (default 2)  --examples M (default 60000)  --warmup-batches B (default 50)
                           --repeats R (default 1; measure each contender R times and report the median run)
-      pruning    90 % global magnitude pruning of a 16.8 M-weight MLP vs PyTorch's prune.global_unstructured,
-                 and masked-training step time vs dense (LeNet-5, the MLP)
+      pruning    90 % global magnitude pruning of a 16.8 M-weight MLP vs PyTorch's prune.global_unstructured
+                 options: --threads N (default 2)  --repeats R (default 3)
+      masked-training
+                 time per step of pruned vs dense training (LeNet-5, the MLP) in a user's loop and in Trainer.Fit,
+                 beside PyTorch's dense and torch.nn.utils.prune steps in the same loop
                  options: --threads N (default 2)  --repeats R (default 3)  --steps S (default 30)
       selection  Lasso paths (100 α) and 5-fold CV on the shipped datasets vs scikit-learn, and a grid search over an
                  MLP with sequential vs 2 parallel trials
@@ -33,6 +36,7 @@ try
     {
         "training" => Bind(TrainingBenchmarkOptions.Parse(args[1..]), TrainingThroughputBenchmark.Run),
         "pruning" => Bind(args[1..], GlobalPruningBenchmark.Run),
+        "masked-training" => Bind(args[1..], MaskedTrainingBenchmark.Run),
         "selection" => Bind(args[1..], SelectionBenchmark.Run),
         "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
