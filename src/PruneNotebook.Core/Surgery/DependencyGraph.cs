@@ -109,6 +109,9 @@ public sealed class DependencyGraph
         _ => throw new ArgumentException($"Tracing supports float32 and float64 models, got a {tensor.dtype} tensor."),
     }, tensor.storage_offset());
 
+    /// <summary>The <see cref="ChannelGroup.FixedReason"/> of the network's output units.</summary>
+    public const string NetworkOutput = "the network output";
+
     /// <summary>One traced forward pass: union-find over "unit spaces", keyed by the storage of the tensors that carry them.</summary>
     private sealed class Tracer(nn.Module<Tensor, Tensor> model) : IDisposable
     {
@@ -126,6 +129,7 @@ public sealed class DependencyGraph
         private readonly Dictionary<nn.Module, int> _callCount = new(ReferenceEqualityComparer.Instance);
         private readonly List<TracedCall> _calls = [];
         private readonly List<Tensor> _keepAlive = [];
+        private int _outputNode = -1;
 
         public DependencyGraph Run(long[] shape)
         {
@@ -168,7 +172,8 @@ public sealed class DependencyGraph
                 {
                     var result = TryLookup(output) ?? throw new ArgumentException(
                         $"{model.GetType().Name} cannot be traced: its output is made by an operation outside any module (e.g. arithmetic at the end of forward); end forward with a module's output.");
-                    Fix(result.Node, "the network output");
+                    Fix(result.Node, NetworkOutput);
+                    _outputNode = result.Node;
                 }
             }
             finally
@@ -305,7 +310,7 @@ public sealed class DependencyGraph
                 if (reason is null && members.Any(m => m.Member.Role == MemberRole.Producer) && !members.Any(m => m.Member.Role == MemberRole.Consumer))
                     reason = "its output is used outside the traced layers";
                 var ordered = members.OrderBy(m => m.Order).ThenBy(m => m.Member.Role == MemberRole.Consumer ? 0 : 1).Select(m => m.Member).ToList();
-                groups.Add(new ChannelGroup(groups.Count, _size[root], ordered, reason));
+                groups.Add(new ChannelGroup(groups.Count, _size[root], ordered, reason, _outputNode >= 0 && Find(_outputNode) == root));
             }
             return new DependencyGraph(model.GetType().Name, shape, groups, _calls);
         }
