@@ -193,3 +193,47 @@ public sealed class TorchvisionStyleResNet : nn.Module<Tensor, Tensor>
         return fc.call(flatten.call(pool.call(x))).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>A residual block <c>conv(x) + x</c> whose convolution is held as a plain module, so layer pruning may bypass it.</summary>
+public sealed class ResidualConv : nn.Module<Tensor, Tensor>, IDeclaresCoupling
+{
+    private readonly nn.Module<Tensor, Tensor> conv;
+
+    public ResidualConv(long channels) : base(nameof(ResidualConv))
+    {
+        conv = nn.Conv2d(channels, channels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    public IReadOnlyList<string> AddedBranches => ["conv", ""];
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return conv.call(input).add(input).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>stem conv 1→4 and ReLU, then one <see cref="ResidualConv"/> registered twice in a Sequential (applied twice), pooling, linear 4→3, on 1×8×8 images.</summary>
+public sealed class RepeatedResidualNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d stem = nn.Conv2d(1, 4, 3, padding: 1);
+    private readonly ReLU relu = nn.ReLU();
+    private readonly Sequential blocks;
+    private readonly AdaptiveAvgPool2d pool = nn.AdaptiveAvgPool2d(1);
+    private readonly Flatten flatten = nn.Flatten();
+    private readonly Linear fc = nn.Linear(4, 3);
+
+    public RepeatedResidualNet() : base(nameof(RepeatedResidualNet))
+    {
+        var block = new ResidualConv(4);
+        blocks = nn.Sequential(("0", block), ("1", block));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return fc.call(flatten.call(pool.call(blocks.call(relu.call(stem.call(input)))))).MoveToOuterDisposeScope();
+    }
+}

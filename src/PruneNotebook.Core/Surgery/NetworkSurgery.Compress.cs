@@ -14,10 +14,10 @@ public static partial class NetworkSurgery
     /// </summary>
     /// <remarks>
     /// The report's <see cref="SurgeryReport.Removal"/> counts the units asked for — the amount of every group that has a
-    /// producer, except ignored layers and the last layer's own outputs (a classifier's logits) — against the units
-    /// removed, and names every group that kept some of its share and why: fixed (the network output, a consumer that
-    /// expects another width, a layer that cannot be cut), the per-layer maximum, rounding, a single unit, or no score
-    /// from the criterion.
+    /// producer, except ignored layers and the last layer's own outputs (a classifier's logits), with kept counts
+    /// rounded as <see cref="CompressionOptions.RoundTo"/> asks — against the units removed, and names every group that
+    /// kept some of its share and why: fixed (the network output, a consumer that expects another width, a layer that
+    /// cannot be cut), the per-layer maximum fraction, a single unit, or no score from the criterion.
     /// </remarks>
     /// <param name="model">The network.</param>
     /// <param name="options">Amount, scope, ignored layers, per-layer maximum, rounding.</param>
@@ -52,11 +52,11 @@ public static partial class NetworkSurgery
             {
                 if (values[i] is not { } unitScores)
                 {
-                    requested[candidates[i]] = (Share(candidates[i], options.Amount), $"no {importance.Name} score");
+                    requested[candidates[i]] = (Request(options, candidates[i].Size, Share(candidates[i], options.Amount)), $"no {importance.Name} score");
                     continue;
                 }
                 var keep = options.Kept(candidates[i].Size, removals[i]);
-                requested[candidates[i]] = (removals[i], candidates[i].Size - keep < removals[i] ? WhyKept(options, candidates[i].Size, removals[i], keep) : null);
+                requested[candidates[i]] = (Request(options, candidates[i].Size, removals[i]), MaxFractionReached(options));
                 if (keep == 0)
                     throw new ArgumentException(
                         $"Compressing would remove all {candidates[i].Size} units of '{candidates[i].Name}': lower the amount, set a per-layer maximum fraction below 1, or ignore that layer.");
@@ -72,7 +72,7 @@ public static partial class NetworkSurgery
         }
         // Groups that could not compete still count in the request: their share is what fell short, and the reason says why.
         foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g)))
-            requested[group] = (Share(group, options.Amount), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit");
+            requested[group] = (Request(options, group.Size, Share(group, options.Amount)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit");
         var removal = Account("units", graph, requested, kept);
         var operation = string.Create(CultureInfo.InvariantCulture,
             $"compress {importance.Name} {options.Amount * 100:0.#} % {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}");
@@ -82,16 +82,15 @@ public static partial class NetworkSurgery
     /// <summary>A local request: the amount of <paramref name="group"/>'s units, rounded as <see cref="LocalRemovals"/> rounds.</summary>
     private static long Share(ChannelGroup group, double amount) => (long)Math.Round(amount * group.Size, MidpointRounding.ToEven);
 
-    /// <summary>Why <see cref="CompressionOptions.Kept"/> keeps more than <paramref name="size"/> − <paramref name="remove"/> (mirrors its arithmetic).</summary>
-    private static string WhyKept(CompressionOptions options, long size, long remove, long keep)
-    {
-        var atLeast = size - (long)Math.Floor(options.MaxFraction * size + 1e-9);
-        var capped = size - remove < atLeast;
-        var rounded = keep > Math.Max(size - remove, atLeast);
-        var cap = string.Create(CultureInfo.InvariantCulture, $"max fraction {options.MaxFraction:0.###} reached");
-        var rounding = $"kept count rounded to a multiple of {options.RoundTo}";
-        return capped && rounded ? $"{cap}, {rounding}" : capped ? cap : rounding;
-    }
+    /// <summary>
+    /// The units asked of a group of <paramref name="size"/> when the criterion would remove <paramref name="remove"/>:
+    /// the kept count rounded as the options ask, before the per-layer maximum fraction caps it. The cap is the only
+    /// reason a scored group keeps more than this.
+    /// </summary>
+    private static long Request(CompressionOptions options, long size, long remove) => size - (options with { MaxFraction = 1 }).Kept(size, remove);
+
+    private static string MaxFractionReached(CompressionOptions options) =>
+        string.Create(CultureInfo.InvariantCulture, $"max fraction {options.MaxFraction:0.###} reached");
 
     private static HashSet<string> CheckIgnored(nn.Module model, IReadOnlyList<string> ignore)
     {
