@@ -110,7 +110,7 @@ public sealed class DependencyGraph
     }, tensor.storage_offset());
 
     /// <summary>The <see cref="ChannelGroup.FixedReason"/> of the network's output units.</summary>
-    public const string NetworkOutput = "the network output";
+    private const string NetworkOutput = "the network output";
 
     /// <summary>One traced forward pass: union-find over "unit spaces", keyed by the storage of the tensors that carry them.</summary>
     private sealed class Tracer(nn.Module<Tensor, Tensor> model) : IDisposable

@@ -72,7 +72,7 @@ public static partial class NetworkSurgery
         }
         // Groups that could not compete still count in the request: their share is what fell short, and the reason says why.
         foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g)))
-            requested[group] = (Request(options, group.Size, Share(group, options.Amount)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit");
+            requested[group] = (Request(options, group.Size, Share(group, options.Amount)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit, which a layer must keep");
         var removal = Account("units", graph, requested, kept);
         var operation = string.Create(CultureInfo.InvariantCulture,
             $"compress {importance.Name} {options.Amount * 100:0.#} % {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}");

@@ -108,7 +108,7 @@ public static partial class NetworkSurgery
                 continue;
             var layer = layers[0];
             var reason = layers.Count > 1 || byNorm.Any(f => f.Producer is not { Module: Conv2d or Linear })
-                    ? $"it is called after {string.Join(" and ", byNorm.Select(f => f.Producer is { } p ? $"'{p.Name}'" : "the network input").Distinct())}, and can fold into one layer only"
+                    ? $"it is called after {string.Join(" and ", byNorm.Select(f => f.Producer is { } p ? $"'{p.Name}'" : "an input no layer made").Distinct())}, and can fold into one layer only"
                 : calls[layer.Name] > byNorm.Count() ? $"'{layer.Name}' is called {calls[layer.Name]} times, {byNorm.Count()} of them before it"
                 : norm.running_mean is null || norm.running_var is null ? "it has no running statistics"
                 : ModuleSwap.CannotReplaceEverywhere(model, norm, typeof(Identity)) ?? ModuleSwap.CannotReplaceEverywhere(model, layer.Module, layer.Module.GetType());
