@@ -127,10 +127,15 @@ internal static class SurgeryMagics
         }));
     }
 
-    /// <summary>Displays the report; with <c>--channels-last</c>, then switches the network's layout and says so.</summary>
+    /// <summary>
+    /// Displays the report, then one line when less was removed than asked (how much, where, why); with
+    /// <c>--channels-last</c>, then switches the network's layout and says so.
+    /// </summary>
     private static void Show(KernelInvocationContext context, SurgeryReport report, nn.Module<Tensor, Tensor> model, long[]? shape, bool channelsLast)
     {
         context.Display(report, "text/html");
+        if (report.Removal?.Shortfall is { } shortfall)
+            context.Display((object)shortfall, "text/plain");
         if (!channelsLast)
             return;
         MemoryLayout.UseChannelsLast(model, shape ?? report.InputShape);

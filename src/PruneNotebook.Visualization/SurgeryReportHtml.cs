@@ -4,11 +4,15 @@ using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Visualization;
 
-/// <summary>Renders a <see cref="SurgeryReport"/> as HTML: before/after figures, the rebuilt layers and, for layer pruning, the ranking.</summary>
+/// <summary>
+/// Renders a <see cref="SurgeryReport"/> as HTML: before/after figures, what was removed of what was asked (and why any
+/// was kept), the rebuilt layers and, for layer pruning, the ranking.
+/// </summary>
 public static class SurgeryReportHtml
 {
     /// <summary>
-    /// A before/after table (parameters, MACs, measured latency, accuracy) with the reduction of each, then one row per
+    /// A before/after table (parameters, MACs, measured latency, accuracy) with the reduction of each; how many units
+    /// (or layers) were removed of those requested, with one row per group that kept some and why; then one row per
     /// rebuilt layer (units and inputs before → after) and, when layers were considered for dropping, their ranking.
     /// </summary>
     public static string ToHtml(SurgeryReport report)
@@ -34,6 +38,9 @@ public static class SurgeryReportHtml
             sb.Append("<div style=\"margin:4px 0;color:#555\">Served channels-last (<code>MemoryLayout.UseChannelsLast</code>, or <code>--channels-last</code>), the new network runs ")
               .Append(Times(served)).Append(" faster than the old one did as it was called.</div>");
 
+        if (report.Removal is { } removal)
+            Removal(sb, removal);
+
         if (report.Layers.Count > 0)
         {
             sb.Append("<div style=\"margin:8px 0 4px;font-weight:600\">Rebuilt layers</div>");
@@ -58,7 +65,7 @@ public static class SurgeryReportHtml
             {
                 sb.Append("<tr>");
                 Html.Cell(sb, Html.Encode(candidate.Name), monospace: true);
-                Html.Cell(sb, Html.Encode(candidate.Type));
+                Html.Cell(sb, Html.Encode(candidate.Type) + (candidate.Calls > 1 ? $" (called {candidate.Calls}×, bypassed at every call)" : ""));
                 Html.Cell(sb, Html.Percent(candidate.AccuracyWhenBypassed, 2), right: true);
                 Html.Cell(sb, candidate.Dropped ? "✓" : "");
                 sb.Append("</tr>");
@@ -67,6 +74,27 @@ public static class SurgeryReportHtml
         }
         sb.Append("</div>");
         return sb.ToString();
+    }
+
+    /// <summary>"Removed N of M requested units", and when some were kept, a row per group: its size, how many it kept, why.</summary>
+    private static void Removal(StringBuilder sb, RemovalSummary removal)
+    {
+        sb.Append("<div style=\"margin:6px 0 4px").Append(removal.FellShort ? ";font-weight:600;color:#a15c00" : ";color:#555").Append("\">Removed ")
+          .Append(Html.Count(removal.Removed)).Append(" of ").Append(Html.Count(removal.Requested)).Append(" requested ").Append(Html.Encode(removal.Unit))
+          .Append(removal.FellShort ? $"; {Html.Count(removal.KeptTotal)} could not be:" : ".").Append("</div>");
+        if (!removal.FellShort)
+            return;
+        Html.TableStart(sb, "Group", "Units", "Kept of the request", "Why");
+        foreach (var kept in removal.Kept)
+        {
+            sb.Append("<tr>");
+            Html.Cell(sb, Html.Encode(kept.Group), monospace: true);
+            Html.Cell(sb, Html.Count(kept.Size), right: true);
+            Html.Cell(sb, Html.Count(kept.Units), right: true);
+            Html.Cell(sb, Html.Encode(kept.Reason));
+            sb.Append("</tr>");
+        }
+        sb.Append("</tbody></table>");
     }
 
     private static void Row(StringBuilder sb, string label, string before, string after, string change)

@@ -98,6 +98,40 @@ public class BatchNormFoldingTests
         Assert.True(EvalOutput(reused, x).allclose(expected));
     }
 
+    [Fact]
+    public void A_layer_and_batchnorm_called_together_twice_fold_once_and_keep_the_eval_outputs()
+    {
+        manual_seed(21);
+        using var model = new CalledTwiceNet(CalledTwiceNet.Wiring.PairTwice);
+        Trained(model);
+        var x = randn(3, 1, 6, 6, generator: new Generator(22));
+        var expected = EvalOutput(model, x);
+
+        var report = NetworkSurgery.FoldBatchNorm(model, [1, 1, 6, 6], Quick);
+
+        Assert.Equal(["bn"], report.Layers.Select(l => l.Name));
+        Assert.IsType<Identity>(model.named_modules().Single(m => m.name == "bn").module);
+        Assert.True(EvalOutput(model, x).allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
+    public void A_batchnorm_shared_by_two_layers_or_a_layer_also_called_without_it_is_not_folded_and_says_why()
+    {
+        foreach (var (wiring, reason) in new[]
+        {
+            (CalledTwiceNet.Wiring.NormAfterTwoLayers, "'bn': it is called after 'conv' and 'other', and can fold into one layer only"),
+            (CalledTwiceNet.Wiring.LayerAlsoWithoutNorm, "'bn': 'conv' is called 2 times, 1 of them before it"),
+        })
+        {
+            manual_seed(23);
+            using var model = new CalledTwiceNet(wiring);
+            var modules = model.modules().ToList();
+            var error = Assert.Throws<ArgumentException>(() => NetworkSurgery.FoldBatchNorm(model, [1, 1, 6, 6], Quick));
+            Assert.Equal($"No BatchNorm of CalledTwiceNet can be folded: {reason}.", error.Message);
+            Assert.Equal(modules, model.modules().ToList());
+        }
+    }
+
     /// <summary>Running statistics and affine parameters far from their initial values, as after training.</summary>
     private static void Trained(nn.Module model)
     {
@@ -120,6 +154,38 @@ public class BatchNormFoldingTests
         var output = model.call(x);
         model.train(wasTraining);
         return output;
+    }
+
+    /// <summary>A 2→2 convolution and a BatchNorm called twice each: as a pair, the norm after two layers, or the layer once without the norm.</summary>
+    private sealed class CalledTwiceNet : nn.Module<Tensor, Tensor>
+    {
+        public enum Wiring { PairTwice, NormAfterTwoLayers, LayerAlsoWithoutNorm }
+
+        private readonly Conv2d stem = nn.Conv2d(1, 2, 3, padding: 1);
+        private readonly Conv2d conv = nn.Conv2d(2, 2, 3, padding: 1);
+        private readonly Conv2d other = nn.Conv2d(2, 2, 3, padding: 1);
+        private readonly nn.Module<Tensor, Tensor> bn = nn.BatchNorm2d(2);
+        private readonly ReLU relu = nn.ReLU();
+        private readonly Wiring wiring;
+
+        public CalledTwiceNet(Wiring wiring) : base(nameof(CalledTwiceNet))
+        {
+            this.wiring = wiring;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            var x = relu.call(bn.call(conv.call(relu.call(stem.call(input)))));
+            x = wiring switch
+            {
+                Wiring.PairTwice => relu.call(bn.call(conv.call(x))),
+                Wiring.NormAfterTwoLayers => relu.call(bn.call(other.call(x))),
+                _ => relu.call(conv.call(x)),
+            };
+            return x.MoveToOuterDisposeScope();
+        }
     }
 
     /// <summary>Adds a convolution's output to its BatchNorm's output: folding the BatchNorm into it would change that sum.</summary>

@@ -33,6 +33,24 @@ public sealed class SurgeryMagicTests : KernelTestBase
     }
 
     [Fact]
+    public async Task Compress_that_falls_short_prints_one_line_saying_how_much_and_why()
+    {
+        var shown = await Displayed("#!compress model --amount 0.5 --max-fraction 0.25");
+        Assert.Contains(shown, v => v.MimeType == "text/html" && v.Value.Contains(">Removed 56 of 113 requested units; 57 could not be:<", StringComparison.Ordinal));
+        var line = Assert.Single(shown, v => v.MimeType == "text/plain").Value;
+        Assert.Equal("Removed 56 of 113 requested units; 57 could not be: 57 in 'conv1', 'conv2', 'fc1' and 1 more (max fraction 0.25 reached).", line);
+    }
+
+    [Fact]
+    public async Task Trim_that_keeps_a_dead_unit_prints_one_line_saying_why()
+    {
+        await DisplayedHtml("#!prune model --amount 6 --structured --dim 0 --layers conv1");
+        var shown = await Displayed("#!trim model");
+        var line = Assert.Single(shown, v => v.MimeType == "text/plain").Value;
+        Assert.Equal("Removed 5 of 6 requested dead units; 1 could not be: 1 in 'conv1' (every unit is dead: one is kept so the layer keeps an output).", line);
+    }
+
+    [Fact]
     public async Task Drop_layers_ranks_the_candidates()
     {
         await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var resnet = new PruneNotebook.Core.Models.ResNet20(blocksPerStage: 2);"));
@@ -83,5 +101,12 @@ public sealed class SurgeryMagicTests : KernelTestBase
         var message = await FailureMessage(code);
         Assert.Contains(expected, message);
         Assert.Equal(before, Variable<LeNet5>("model").named_modules().Select(m => m.module).ToList());
+    }
+
+    private async Task<List<(string MimeType, string Value)>> Displayed(string code)
+    {
+        var result = await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode(code));
+        Assert.Empty(result.Events.OfType<Microsoft.DotNet.Interactive.Events.CommandFailed>());
+        return result.Events.OfType<Microsoft.DotNet.Interactive.Events.DisplayedValueProduced>().SelectMany(d => d.FormattedValues).Select(v => (v.MimeType, v.Value)).ToList();
     }
 }

@@ -67,4 +67,32 @@ public class SurgeryReportHtmlTests
         var report = new SurgeryReport("trim", "LeNet5", [1, 1, 28, 28], 64, new NetworkFigures(10, 100, 1, null), new NetworkFigures(5, 50, 0.5, null), [], []);
         Assert.Contains("LeNet5 · trim", new NotebookRenderer().Render(report));
     }
+
+    [Fact]
+    public void A_removal_that_fell_short_lists_every_group_that_kept_units_and_why()
+    {
+        var removal = new RemovalSummary("units", 40, 24,
+            [new KeptUnits("c1 + c2", 16, 8, "fixed: the network output"), new KeptUnits("fc1", 120, 8, "max fraction 0.8 reached")]);
+        var report = new SurgeryReport("compress l1 50 % local", "Net", [1, 3, 16, 16], 64,
+            new NetworkFigures(14_666, 100, 1, null), new NetworkFigures(9_000, 60, 0.8, null), [], [], removal);
+        var html = SurgeryReportHtml.ToHtml(report);
+        Assert.Contains(">Removed 24 of 40 requested units; 16 could not be:<", html);
+        Assert.Contains(">Kept of the request<", html);
+        Assert.Contains(">c1 + c2<", html);
+        Assert.Contains(">fixed: the network output<", html);
+        Assert.Contains(">max fraction 0.8 reached<", html);
+        Assert.Equal("Removed 24 of 40 requested units; 16 could not be: 8 in 'c1 + c2' (fixed: the network output); 8 in 'fc1' (max fraction 0.8 reached).", removal.Shortfall);
+    }
+
+    [Fact]
+    public void A_complete_removal_is_one_quiet_line_and_a_candidate_called_twice_says_so()
+    {
+        var report = new SurgeryReport("drop 1 layer", "Net", [1, 1, 8, 8], 64, new NetworkFigures(10, 100, 1, null), new NetworkFigures(5, 50, 0.5, null), [],
+            [new LayerDropCandidate("blocks.0", "ResidualConv", 0.5, true, Calls: 2)], new RemovalSummary("layers", 1, 1, []));
+        var html = SurgeryReportHtml.ToHtml(report);
+        Assert.Contains(">Removed 1 of 1 requested layers.<", html);
+        Assert.DoesNotContain("Kept of the request", html);
+        Assert.Contains(">ResidualConv (called 2×, bypassed at every call)<", html);
+        Assert.Null(report.Removal!.Shortfall);
+    }
 }

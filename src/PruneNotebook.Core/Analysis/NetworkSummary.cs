@@ -96,9 +96,11 @@ public sealed record NetworkSummary(
         var wasTraining = module.training;
         try
         {
+            var hooked = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
             foreach (var (name, child) in module.named_modules())
             {
-                if (child.children().Any())
+                // A layer registered under several names (one module twice in a Sequential) is traced once per call, under its first name.
+                if (child.children().Any() || !hooked.Add(child))
                     continue;
                 if (child is nn.Module<Tensor, Tensor> hookable)
                 {

@@ -9,6 +9,10 @@ namespace PruneNotebook.Core.Reports;
 /// <param name="After">Figures after it.</param>
 /// <param name="Layers">Layers that were rebuilt smaller, in forward order.</param>
 /// <param name="Candidates">For layer pruning: every layer considered, most expendable first; empty otherwise.</param>
+/// <param name="Removal">
+/// For trim, compress and drop layers: what was asked, what was removed and why any of it was kept
+/// (<see cref="RemovalSummary.Shortfall"/>); <c>null</c> for operations that remove nothing (folding BatchNorms).
+/// </param>
 public sealed record SurgeryReport(
     string Operation,
     string ModelName,
@@ -17,7 +21,8 @@ public sealed record SurgeryReport(
     NetworkFigures Before,
     NetworkFigures After,
     IReadOnlyList<LayerChange> Layers,
-    IReadOnlyList<LayerDropCandidate> Candidates)
+    IReadOnlyList<LayerDropCandidate> Candidates,
+    RemovalSummary? Removal = null)
 {
     /// <summary>Before ÷ after MACs (2 means half the MACs).</summary>
     public double MacReduction => After.Macs == 0 ? double.PositiveInfinity : (double)Before.Macs / After.Macs;

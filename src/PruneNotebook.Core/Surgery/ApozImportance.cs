@@ -8,7 +8,8 @@ namespace PruneNotebook.Core.Surgery;
 /// <summary>
 /// APoZ, activation pruning (Hu et al. 2016, "Network trimming"): the average percentage of zeros of a unit's post-ReLU
 /// output over real data. A unit scores 1 − APoZ, so the units that are most often zero go first. Groups whose units
-/// pass through no ReLU cannot be scored and stay whole. Runs in eval mode without gradients.
+/// pass through no ReLU cannot be scored and stay whole. A ReLU called in several places counts, for each group, only
+/// the call its units pass through (<see cref="GroupMember.Call"/>). Runs in eval mode without gradients.
 /// </summary>
 /// <param name="data">Examples to run (labels are not used).</param>
 /// <param name="batches">Mini-batches to use (≥ 1).</param>
@@ -31,6 +32,7 @@ public sealed class ApozImportance(TensorDataset data, int batches = 8, int batc
         var device = TorchDevice.Of(model);
         var zeroCounts = new Tensor?[groups.Count];
         var positions = new double[groups.Count];
+        var calls = new int[groups.Count]; // calls of each group's ReLU in the current batch: a shared ReLU serves several groups, one call each
         var removers = new List<Action>();
         var wasTraining = model.training;
         try
@@ -38,13 +40,14 @@ public sealed class ApozImportance(TensorDataset data, int batches = 8, int batc
             for (var i = 0; i < groups.Count; i++)
             {
                 var index = i;
-                var relu = groups[i].Members.FirstOrDefault(m => m.Role == MemberRole.Activation && m.Module is ReLU)?.Module as ReLU;
-                if (relu is null)
+                var member = groups[i].Members.FirstOrDefault(m => m.Role == MemberRole.Activation && m.Module is ReLU);
+                if (member?.Module is not ReLU relu)
                     continue;
+                var call = member.Call;
                 zeroCounts[i] = zeros(groups[i].Size, device: device).DetachFromDisposeScope();
                 removers.Add(relu.register_forward_hook((_, _, output) =>
                 {
-                    if (output.dim() < 2 || output.shape[1] != groups[index].Size)
+                    if (calls[index]++ != call || output.dim() < 2 || output.shape[1] != groups[index].Size)
                         return output;
                     using var scope = NewDisposeScope();
                     var perUnit = output.eq(0).movedim([1L], [0L]).reshape(groups[index].Size, -1);
@@ -58,6 +61,7 @@ public sealed class ApozImportance(TensorDataset data, int batches = 8, int batc
             foreach (var (x, _) in _data.Batches(batchSize).Take(_batches))
             {
                 using var scope = NewDisposeScope();
+                Array.Clear(calls);
                 model.call(x.to(device));
             }
         }

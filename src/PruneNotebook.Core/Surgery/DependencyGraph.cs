@@ -15,6 +15,14 @@ namespace PruneNotebook.Core.Surgery;
 /// additions are plain arithmetic that hooks cannot see: containers that add branches declare it with
 /// <see cref="IDeclaresCoupling"/>, and the branches' units are joined into one group.
 /// </summary>
+/// <remarks>
+/// The graph follows calls and tensors, not module instances. A module without a <see cref="LayerSurgeon"/> and without
+/// parameters or buffers (ReLU, pooling, Flatten, Dropout, Identity, ...) is a separate member for each of its calls
+/// (<see cref="GroupMember.Call"/>), so one <c>nn.ReLU()</c> used after three convolutions couples nothing. A module with
+/// weights (or a surgeon) applies the same weights at every call, so its units are shared: all its calls join one group,
+/// where it is one member. A container applied twice is therefore followed call by call, its weighted children shared.
+/// A module registered under several names is traced under the first (<see cref="TracedCall.Name"/>).
+/// </remarks>
 public sealed class DependencyGraph
 {
     private DependencyGraph(string modelName, long[] inputShape, IReadOnlyList<ChannelGroup> groups, IReadOnlyList<TracedCall> calls)
@@ -34,10 +42,16 @@ public sealed class DependencyGraph
     /// <summary>Every group of coupled units, prunable or not.</summary>
     public IReadOnlyList<ChannelGroup> Groups { get; }
 
-    /// <summary>Every module call of the traced pass (containers too), in the order the calls finished.</summary>
+    /// <summary>
+    /// Every module call of the traced pass (containers too), in the order the calls finished; a module called more
+    /// than once appears once per call (<see cref="TracedCall.Call"/> counts them).
+    /// </summary>
     public IReadOnlyList<TracedCall> Calls { get; }
 
-    /// <summary>The group whose units <paramref name="layer"/> produces, or <c>null</c>.</summary>
+    /// <summary>
+    /// The group whose units <paramref name="layer"/> produces (or carries through, for a BatchNorm), or <c>null</c>.
+    /// A layer with weights produces one group however often it is called.
+    /// </summary>
     /// <param name="layer">Qualified module name, e.g. <c>conv1</c>.</param>
     public ChannelGroup? GroupProducedBy(string layer) =>
         Groups.FirstOrDefault(g => g.Members.Any(m => m.Name == layer && m.Role is MemberRole.Producer or MemberRole.Passthrough));
@@ -97,6 +111,9 @@ public sealed class DependencyGraph
         _ => throw new ArgumentException($"Tracing supports float32 and float64 models, got a {tensor.dtype} tensor."),
     }, tensor.storage_offset());
 
+    /// <summary>The <see cref="ChannelGroup.FixedReason"/> of the network's output units.</summary>
+    private const string NetworkOutput = "the network output";
+
     /// <summary>One traced forward pass: union-find over "unit spaces", keyed by the storage of the tensors that carry them.</summary>
     private sealed class Tracer(nn.Module<Tensor, Tensor> model) : IDisposable
     {
@@ -106,13 +123,15 @@ public sealed class DependencyGraph
         private readonly List<long> _size = [];
         private readonly List<string?> _fixed = [];
         private readonly List<bool> _explained = [];
-        private readonly List<List<GroupMember>> _members = [];
+        private readonly List<List<(GroupMember Member, int Order)>> _members = [];
         private readonly List<(int Node, string Module)> _fresh = [];
         private readonly Dictionary<(IntPtr, long), List<Value>> _values = [];
         private readonly Dictionary<string, Value> _lastOutput = [];
-        private readonly Dictionary<(string, MemberRole), int> _memberNode = [];
+        private readonly Dictionary<(string, MemberRole), (int Node, long Block)> _sharedMember = [];
+        private readonly Dictionary<nn.Module, int> _callCount = new(ReferenceEqualityComparer.Instance);
         private readonly List<TracedCall> _calls = [];
         private readonly List<Tensor> _keepAlive = [];
+        private int _outputNode = -1;
 
         public DependencyGraph Run(long[] shape)
         {
@@ -120,8 +139,12 @@ public sealed class DependencyGraph
             var wasTraining = model.training;
             try
             {
+                var hooked = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
                 foreach (var (path, module) in ModuleTree.Named(model))
                 {
+                    // A module registered under several names (the same ReLU twice in a Sequential) is hooked once: every call is seen once.
+                    if (!hooked.Add(module))
+                        continue;
                     var leaf = !module.children().Any();
                     if (module is not nn.Module<Tensor, Tensor> hookable)
                     {
@@ -151,7 +174,8 @@ public sealed class DependencyGraph
                 {
                     var result = TryLookup(output) ?? throw new ArgumentException(
                         $"{model.GetType().Name} cannot be traced: its output is made by an operation outside any module (e.g. arithmetic at the end of forward); end forward with a module's output.");
-                    Fix(result.Node, "the network output");
+                    Fix(result.Node, NetworkOutput);
+                    _outputNode = result.Node;
                 }
             }
             finally
@@ -166,7 +190,7 @@ public sealed class DependencyGraph
         private void OnLeaf(string name, nn.Module module, Tensor input, Tensor output)
         {
             Keep(input, output);
-            _calls.Add(new TracedCall(name, module, input.shape, output.shape));
+            var call = Record(name, module, input, output);
             var source = Lookup(input, name);
             var surgeon = LayerSurgeons.For(module);
             Value result;
@@ -175,7 +199,7 @@ public sealed class DependencyGraph
                 var reason = surgeon.Unsupported(module) is { } why ? $"'{name}' cannot be cut: {why}" : null;
                 if (surgeon.IsPassthrough)
                 {
-                    Member(source.Node, name, module, MemberRole.Passthrough, 1);
+                    Member(source.Node, name, module, call, MemberRole.Passthrough, 1);
                     if (reason is not null)
                         Fix(source.Node, reason);
                     result = source with { Shape = output.shape };
@@ -183,13 +207,13 @@ public sealed class DependencyGraph
                 else
                 {
                     var units = _size[Find(source.Node)];
-                    Member(source.Node, name, module, MemberRole.Consumer, source.Block);
+                    Member(source.Node, name, module, call, MemberRole.Consumer, source.Block);
                     if (units * source.Block != surgeon.InputFeatures(module))
                         Fix(source.Node, $"'{name}' expects {surgeon.InputFeatures(module)} input features, but its input carries {units} units of {source.Block}");
                     else if (reason is not null)
                         Fix(source.Node, reason);
                     var produced = NewNode(output.dim() >= 2 ? output.shape[1] : 1);
-                    Member(produced, name, module, MemberRole.Producer, 1);
+                    Member(produced, name, module, call, MemberRole.Producer, 1);
                     if (reason is not null)
                         Fix(produced, reason);
                     result = new Value(produced, 1, output.shape);
@@ -203,12 +227,12 @@ public sealed class DependencyGraph
             }
             else if (input.dim() >= 2 && output.dim() >= 2 && output.shape[0] == input.shape[0] && output.shape[1] == input.shape[1])
             {
-                Member(source.Node, name, module, MemberRole.Activation, 1);
+                Member(source.Node, name, module, call, MemberRole.Activation, 1);
                 result = source with { Shape = output.shape };
             }
             else if (input.dim() > 2 && output.dim() == 2 && output.shape[1] == input.shape[1..].Aggregate(1L, (a, b) => a * b))
             {
-                Member(source.Node, name, module, MemberRole.Activation, 1);
+                Member(source.Node, name, module, call, MemberRole.Activation, 1);
                 result = new Value(source.Node, source.Block * input.shape[2..].Aggregate(1L, (a, b) => a * b), output.shape);
             }
             else
@@ -226,7 +250,7 @@ public sealed class DependencyGraph
         private void OnContainer(string name, nn.Module module, Tensor input, Tensor output)
         {
             Keep(input, output);
-            _calls.Add(new TracedCall(name, module, input.shape, output.shape));
+            Record(name, module, input, output);
             if (module is IDeclaresCoupling declared)
             {
                 var joined = new List<(string Branch, int Node)>();
@@ -266,7 +290,7 @@ public sealed class DependencyGraph
                         $"{model.GetType().Name} cannot be traced: the input of '{name}' is made by an operation outside any module (e.g. functional.relu or x + y in forward). " +
                         "Use a module for each step (nn.ReLU(), nn.Flatten()), or implement IDeclaresCoupling on a module that adds branches.");
             }
-            var byRoot = new Dictionary<int, List<GroupMember>>();
+            var byRoot = new Dictionary<int, List<(GroupMember Member, int Order)>>();
             var order = new List<int>();
             for (var node = 0; node < _parent.Count; node++)
             {
@@ -276,9 +300,7 @@ public sealed class DependencyGraph
                     byRoot[root] = members = [];
                     order.Add(root);
                 }
-                foreach (var member in _members[node])
-                    if (!members.Any(m => m.Name == member.Name && m.Role == member.Role))
-                        members.Add(member);
+                members.AddRange(_members[node]);
             }
             var groups = new List<ChannelGroup>();
             foreach (var root in order)
@@ -287,10 +309,10 @@ public sealed class DependencyGraph
                 if (members.Count == 0)
                     continue;
                 var reason = _fixed[root];
-                if (reason is null && members.Any(m => m.Role == MemberRole.Producer) && !members.Any(m => m.Role == MemberRole.Consumer))
+                if (reason is null && members.Any(m => m.Member.Role == MemberRole.Producer) && !members.Any(m => m.Member.Role == MemberRole.Consumer))
                     reason = "its output is used outside the traced layers";
-                var ordered = members.OrderBy(m => _calls.FindIndex(c => c.Name == m.Name)).ToList();
-                groups.Add(new ChannelGroup(groups.Count, _size[root], ordered, reason));
+                var ordered = members.OrderBy(m => m.Order).ThenBy(m => m.Member.Role == MemberRole.Consumer ? 0 : 1).Select(m => m.Member).ToList();
+                groups.Add(new ChannelGroup(groups.Count, _size[root], ordered, reason, _outputNode >= 0 && Find(_outputNode) == root));
             }
             return new DependencyGraph(model.GetType().Name, shape, groups, _calls);
         }
@@ -337,15 +359,42 @@ public sealed class DependencyGraph
             _keepAlive.Add(output.alias().DetachFromDisposeScope());
         }
 
-        private void Member(int node, string name, nn.Module module, MemberRole role, long block)
+        /// <summary>Adds the call to <see cref="_calls"/>; returns which call of <paramref name="module"/> it is (0 for the first).</summary>
+        private int Record(string name, nn.Module module, Tensor input, Tensor output)
         {
-            _members[node].Add(new GroupMember(name, module, role, block));
-            // A module called more than once uses the same weights for every call: its units are one group.
-            if (_memberNode.TryGetValue((name, role), out var earlier))
-                Union(earlier, node);
-            else
-                _memberNode[(name, role)] = node;
+            var call = _callCount.TryGetValue(module, out var earlier) ? earlier : 0;
+            _callCount[module] = call + 1;
+            _calls.Add(new TracedCall(name, module, input.shape, output.shape, call));
+            return call;
         }
+
+        private void Member(int node, string name, nn.Module module, int call, MemberRole role, long block)
+        {
+            // A stateless module (ReLU, pooling, flatten) couples nothing across its calls: each call is its own member.
+            if (!SharesUnitsAcrossCalls(module))
+            {
+                _members[node].Add((new GroupMember(name, module, role, block, call), _calls.Count - 1));
+                return;
+            }
+            // A module with weights applies the same weights at every call: its units are one group, where it is one member.
+            if (!_sharedMember.TryGetValue((name, role), out var first))
+            {
+                _sharedMember[(name, role)] = (node, block);
+                _members[node].Add((new GroupMember(name, module, role, block, call), _calls.Count - 1));
+                return;
+            }
+            if (_size[Find(first.Node)] != _size[Find(node)] || first.Block != block)
+            {
+                var reason = $"'{name}' is called on inputs that carry its units differently ({_size[Find(first.Node)]} units of {first.Block} and {_size[Find(node)]} of {block})";
+                Fix(first.Node, reason);
+                Fix(node, reason);
+            }
+            Union(first.Node, node);
+        }
+
+        /// <summary>Whether every call of <paramref name="module"/> acts on the same units: it has weights, or a surgeon that sizes it.</summary>
+        private static bool SharesUnitsAcrossCalls(nn.Module module) =>
+            LayerSurgeons.For(module) is not null || module.parameters(recurse: false).Any() || module.buffers(recurse: false).Any();
 
         private int NewNode(long size)
         {

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Surgery;
 
-/// <summary>One layer of a <see cref="ChannelGroup"/>.</summary>
+/// <summary>One layer of a <see cref="ChannelGroup"/>, or one call of a stateless layer.</summary>
 /// <param name="Name">Qualified module name, e.g. <c>stage1.0.conv2</c>.</param>
 /// <param name="Module">The module at the time the graph was built.</param>
 /// <param name="Role">How the layer takes part.</param>
@@ -10,8 +10,17 @@ namespace PruneNotebook.Core.Surgery;
 /// For a consumer: input features per unit. 1 for a convolution; H·W for a Linear after flattening a (C, H, W) map,
 /// where unit k owns input features [k·H·W, (k+1)·H·W).
 /// </param>
-public sealed record GroupMember(string Name, nn.Module Module, MemberRole Role, long Block = 1)
+/// <param name="Call">
+/// Which call of the module this member stands for, counted from 0 in forward order (<see cref="TracedCall.Call"/>). A
+/// stateless module (ReLU, pooling, flatten) called in several places is a separate member per call, each in the group
+/// its own input belongs to. A module with weights is one member for all its calls (they share its units), carrying
+/// the call it was first seen in.
+/// </param>
+public sealed record GroupMember(string Name, nn.Module Module, MemberRole Role, long Block = 1, int Call = 0)
 {
     /// <summary>The module's type name.</summary>
     public string Type => Module.GetType().Name;
+
+    /// <summary>The name, with the call for a later call of a stateless module: <c>relu</c>, <c>relu (call 2)</c>.</summary>
+    public string Label => Call == 0 ? Name : $"{Name} (call {Call + 1})";
 }

@@ -52,20 +52,44 @@ internal static class ModuleSwap
             var index = Enumerable.Range(0, count).First(i => ReferenceEquals(items.GetValue(parent, [i]), old));
             items.SetValue(parent, replacement, [index]);
         }
-        else
+        var names = new List<string> { local };
+        if (parent is not Sequential && ElementTypeOf(parent) is null)
         {
             foreach (var field in FieldsHolding(parent, old))
                 field.SetValue(parent, replacement);
+            // Every field holding the old module now holds the replacement: so does every name it was registered under.
+            var registered = Registered(parent);
+            names = registered.Keys.Where(name => ReferenceEquals(registered[name], old)).ToList();
         }
         // The registered children (named_modules, state_dict) of a Sequential are its list; of other modules, this dictionary.
         if (parent is not Sequential)
         {
-            var registered = (IDictionary<string, nn.Module>)typeof(nn.Module).GetField("_internal_submodules", Instance)!.GetValue(parent)!;
-            registered[local] = replacement;
+            var registered = Registered(parent);
+            foreach (var name in names)
+                registered[name] = replacement;
         }
         // The masks' hooks follow the modules now in the model.
         PruningMasks.Sync(model);
     }
+
+    /// <summary>Every name under which <paramref name="module"/> is registered in <paramref name="model"/> (a module can be registered more than once).</summary>
+    public static IReadOnlyList<string> PathsOf(nn.Module model, nn.Module module) =>
+        ModuleTree.Named(model).Where(m => ReferenceEquals(m.Module, module)).Select(m => m.Path).ToList();
+
+    /// <summary>Why <paramref name="replacement"/> cannot take every place of <paramref name="module"/> (see <see cref="CannotReplace"/>), or <c>null</c>.</summary>
+    public static string? CannotReplaceEverywhere(nn.Module model, nn.Module module, Type replacement) =>
+        PathsOf(model, module).Select(path => CannotReplace(model, path, replacement)).FirstOrDefault(reason => reason is not null);
+
+    /// <summary>Puts <paramref name="replacement"/> in every place <paramref name="old"/> is registered (check with <see cref="CannotReplaceEverywhere"/> first).</summary>
+    public static void ReplaceEverywhere(nn.Module model, nn.Module old, nn.Module replacement)
+    {
+        foreach (var path in PathsOf(model, old))
+            if (ModuleTree.Named(model).Any(m => m.Path == path && ReferenceEquals(m.Module, old)))
+                Replace(model, path, replacement);
+    }
+
+    private static IDictionary<string, nn.Module> Registered(nn.Module parent) =>
+        (IDictionary<string, nn.Module>)typeof(nn.Module).GetField("_internal_submodules", Instance)!.GetValue(parent)!;
 
     private static (nn.Module? Parent, string Local, nn.Module Old) Locate(nn.Module model, string path)
     {

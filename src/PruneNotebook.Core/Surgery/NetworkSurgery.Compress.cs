@@ -12,6 +12,13 @@ public static partial class NetworkSurgery
     /// with the BatchNorm entries and consumer inputs they are coupled to; residual groups lose the same channels in
     /// every layer of the group). The network input and output keep their units.
     /// </summary>
+    /// <remarks>
+    /// The report's <see cref="SurgeryReport.Removal"/> counts the units asked for — the amount of every group that has a
+    /// producer, except ignored layers and the last layer's own outputs (a classifier's logits), with kept counts
+    /// rounded as <see cref="CompressionOptions.RoundTo"/> asks — against the units removed, and names every group that
+    /// kept some of its share and why: fixed (the network output, a consumer that expects another width, a layer that
+    /// cannot be cut), the per-layer maximum fraction, a single unit, or no score from the criterion.
+    /// </remarks>
     /// <param name="model">The network.</param>
     /// <param name="options">Amount, scope, ignored layers, per-layer maximum, rounding.</param>
     /// <param name="importance">The criterion; default L1 magnitude (<see cref="MagnitudeImportance"/>).</param>
@@ -32,11 +39,11 @@ public static partial class NetworkSurgery
         importance ??= new MagnitudeImportance(1);
         var graph = DependencyGraph.Build(model, inputShape);
         var ignored = CheckIgnored(model, options.Ignore ?? []);
-        var candidates = graph.Groups
-            .Where(g => g.IsPrunable && g.Size > 1 && !g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name)))
-            .ToList();
+        bool Ignored(ChannelGroup g) => g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name));
+        var candidates = graph.Groups.Where(g => g.IsPrunable && g.Size > 1 && !Ignored(g)).ToList();
         var scores = importance.Score(model, candidates);
         var kept = new Dictionary<ChannelGroup, long[]>();
+        var requested = new Dictionary<ChannelGroup, (long Units, string? Reason)>();
         try
         {
             var values = scores.Select(s => s?.cpu().data<float>().ToArray()).ToList();
@@ -44,8 +51,12 @@ public static partial class NetworkSurgery
             for (var i = 0; i < candidates.Count; i++)
             {
                 if (values[i] is not { } unitScores)
+                {
+                    requested[candidates[i]] = (Request(options, candidates[i].Size, Share(candidates[i], options.Amount)), $"no {importance.Name} score");
                     continue;
+                }
                 var keep = options.Kept(candidates[i].Size, removals[i]);
+                requested[candidates[i]] = (Request(options, candidates[i].Size, removals[i]), MaxFractionReached(options));
                 if (keep == 0)
                     throw new ArgumentException(
                         $"Compressing would remove all {candidates[i].Size} units of '{candidates[i].Name}': lower the amount, set a per-layer maximum fraction below 1, or ignore that layer.");
@@ -59,10 +70,27 @@ public static partial class NetworkSurgery
             foreach (var score in scores)
                 score?.Dispose();
         }
+        // Groups that could not compete still count in the request: their share is what fell short, and the reason says why.
+        foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g)))
+            requested[group] = (Request(options, group.Size, Share(group, options.Amount)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit, which a layer must keep");
+        var removal = Account("units", graph, requested, kept);
         var operation = string.Create(CultureInfo.InvariantCulture,
             $"compress {importance.Name} {options.Amount * 100:0.#} % {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}");
-        return Operate(model, graph, measurement, operation, () => UnitRemoval.Apply(model, graph, kept));
+        return Operate(model, graph, measurement, operation, () => UnitRemoval.Apply(model, graph, kept), removal: removal);
     }
+
+    /// <summary>A local request: the amount of <paramref name="group"/>'s units, rounded as <see cref="LocalRemovals"/> rounds.</summary>
+    private static long Share(ChannelGroup group, double amount) => (long)Math.Round(amount * group.Size, MidpointRounding.ToEven);
+
+    /// <summary>
+    /// The units asked of a group of <paramref name="size"/> when the criterion would remove <paramref name="remove"/>:
+    /// the kept count rounded as the options ask, before the per-layer maximum fraction caps it. The cap is the only
+    /// reason a scored group keeps more than this.
+    /// </summary>
+    private static long Request(CompressionOptions options, long size, long remove) => size - (options with { MaxFraction = 1 }).Kept(size, remove);
+
+    private static string MaxFractionReached(CompressionOptions options) =>
+        string.Create(CultureInfo.InvariantCulture, $"max fraction {options.MaxFraction:0.###} reached");
 
     private static HashSet<string> CheckIgnored(nn.Module model, IReadOnlyList<string> ignore)
     {

@@ -18,9 +18,11 @@ public static partial class NetworkSurgery
     /// no longer normalizes by batch statistics, so fold after training and fine-tuning.
     /// </summary>
     /// <remarks>
-    /// A pair is found by tracing one forward pass: the BatchNorm's input is the layer's output. A BatchNorm without
-    /// running statistics, or held in a field whose declared type cannot take an identity, is left in place (the
-    /// operation text names it). Before the report, the folded network's outputs are compared with the original's on a
+    /// A pair is found by tracing one forward pass: the BatchNorm's input is the layer's output, at every call of either
+    /// (a block applied twice folds once; a BatchNorm called after two different layers, or a layer also called without
+    /// its BatchNorm, cannot fold). A BatchNorm without running statistics, or held in a field whose declared type cannot
+    /// take an identity, is left in place (the operation text names it). A module registered under several names is
+    /// replaced under all of them. Before the report, the folded network's outputs are compared with the original's on a
     /// random batch; if they differ (e.g. forward also uses the layer's output elsewhere), every swap is undone.
     /// </remarks>
     /// <param name="model">The trained network.</param>
@@ -59,6 +61,8 @@ public static partial class NetworkSurgery
         // The last layer that wrote each storage: an in-place layer in between (e.g. ReLU(inplace)) takes the BatchNorm's input over.
         var producedBy = new Dictionary<(IntPtr, long), (string Name, nn.Module Module)>();
         var follows = new List<(string Name, BatchNorm Module, (string Name, nn.Module Module)? Producer)>();
+        var calls = new Dictionary<string, int>(); // calls per traced layer: a pair must hold at every call of its layer
+        var hooked = new HashSet<nn.Module>(ReferenceEqualityComparer.Instance);
         var removers = new List<Action>();
         var keepAlive = new List<Tensor>();
         var wasTraining = model.training;
@@ -66,13 +70,14 @@ public static partial class NetworkSurgery
         {
             foreach (var (path, module) in ModuleTree.Named(model))
             {
-                if (module.children().Any() || module is not nn.Module<Tensor, Tensor> hookable)
+                if (module.children().Any() || module is not nn.Module<Tensor, Tensor> hookable || !hooked.Add(module))
                     continue;
                 var name = path;
                 removers.Add(hookable.register_forward_hook((m, input, output) =>
                 {
                     keepAlive.Add(input.alias().DetachFromDisposeScope());
                     keepAlive.Add(output.alias().DetachFromDisposeScope());
+                    calls[name] = calls.GetValueOrDefault(name) + 1;
                     if (m is BatchNorm norm)
                         follows.Add((name, norm, producedBy.TryGetValue(DependencyGraph.StorageKey(input), out var producer) ? producer : null));
                     producedBy[DependencyGraph.StorageKey(output)] = (name, m);
@@ -95,12 +100,18 @@ public static partial class NetworkSurgery
 
         var pairs = new List<FoldPair>();
         var kept = new List<string>();
-        foreach (var (name, norm, producer) in follows)
+        foreach (var byNorm in follows.GroupBy(f => f.Name))
         {
-            if (producer is not { Module: Conv2d or Linear } layer)
+            var (name, norm, _) = byNorm.First();
+            var layers = byNorm.Select(f => f.Producer).Where(p => p is { Module: Conv2d or Linear }).Select(p => p!.Value).DistinctBy(p => p.Name).ToList();
+            if (layers.Count == 0)
                 continue;
-            var reason = norm.running_mean is null || norm.running_var is null ? "it has no running statistics"
-                : ModuleSwap.CannotReplace(model, name, typeof(Identity)) ?? ModuleSwap.CannotReplace(model, layer.Name, layer.Module.GetType());
+            var layer = layers[0];
+            var reason = layers.Count > 1 || byNorm.Any(f => f.Producer is not { Module: Conv2d or Linear })
+                    ? $"it is called after {string.Join(" and ", byNorm.Select(f => f.Producer is { } p ? $"'{p.Name}'" : "an input no layer made").Distinct())}, and can fold into one layer only"
+                : calls[layer.Name] > byNorm.Count() ? $"'{layer.Name}' is called {calls[layer.Name]} times, {byNorm.Count()} of them before it"
+                : norm.running_mean is null || norm.running_var is null ? "it has no running statistics"
+                : ModuleSwap.CannotReplaceEverywhere(model, norm, typeof(Identity)) ?? ModuleSwap.CannotReplaceEverywhere(model, layer.Module, layer.Module.GetType());
             if (reason is null)
                 pairs.Add(new FoldPair(layer.Name, layer.Module, name, norm));
             else
@@ -120,16 +131,17 @@ public static partial class NetworkSurgery
         long[] batch = [Math.Min(4, shape[0]), .. shape.Skip(1)];
         var input = randn(batch, generator: generator).to(TorchDevice.Of(model));
         var expected = DependencyGraph.Forward(model, input, batch);
-        var swapped = new List<(string Path, nn.Module Original)>();
+        var swapped = new List<(nn.Module Replacement, nn.Module Original)>();
         try
         {
             foreach (var pair in pairs)
             {
                 var folded = Folded(pair);
-                ModuleSwap.Replace(model, pair.Layer, folded);
-                swapped.Add((pair.Layer, pair.LayerModule));
-                ModuleSwap.Replace(model, pair.Norm, nn.Identity());
-                swapped.Add((pair.Norm, pair.NormModule));
+                ModuleSwap.ReplaceEverywhere(model, pair.LayerModule, folded);
+                swapped.Add((folded, pair.LayerModule));
+                var identity = nn.Identity();
+                ModuleSwap.ReplaceEverywhere(model, pair.NormModule, identity);
+                swapped.Add((identity, pair.NormModule));
             }
             if (!OutputAgreement.Holds(DependencyGraph.Forward(model, input, batch), expected))
                 throw new ArgumentException(
@@ -138,7 +150,7 @@ public static partial class NetworkSurgery
         catch
         {
             for (var i = swapped.Count - 1; i >= 0; i--)
-                ModuleSwap.Replace(model, swapped[i].Path, swapped[i].Original);
+                ModuleSwap.ReplaceEverywhere(model, swapped[i].Replacement, swapped[i].Original);
             throw;
         }
         finally

@@ -21,6 +21,7 @@ internal static class UnitRemoval
                 throw new ArgumentException($"Removing all {group.Size} units of '{group.Name}' would leave the layer empty: keep at least one.");
             if (indices.Length == group.Size)
                 continue;
+            // A layer with weights is one member however often it is called; stateless layers (activations) need no change.
             foreach (var member in group.Members.Where(m => m.Role != MemberRole.Activation))
             {
                 if (!plans.TryGetValue(member.Name, out var plan))
@@ -37,7 +38,7 @@ internal static class UnitRemoval
         {
             if (!current.TryGetValue(name, out var module) || !ReferenceEquals(module, plan.Module))
                 throw new ArgumentException($"The dependency graph is out of date: '{name}' is no longer the traced layer; build the graph again.");
-            if (ModuleSwap.CannotReplace(model, name, module.GetType()) is { } reason)
+            if (ModuleSwap.CannotReplaceEverywhere(model, module, module.GetType()) is { } reason)
                 throw new ArgumentException($"'{name}' cannot be replaced by a smaller copy: {reason}.");
         }
 
@@ -62,7 +63,7 @@ internal static class UnitRemoval
         var changes = new List<LayerChange>();
         foreach (var (name, plan, smaller, surgeon) in built)
         {
-            ModuleSwap.Replace(model, name, smaller);
+            ModuleSwap.ReplaceEverywhere(model, plan.Module, smaller); // every name it is registered under
             PruningMasks.Transfer(plan.Module, smaller, (parameter, value) => Slice(surgeon, plan, parameter, value));
             changes.Add(new LayerChange(name, smaller.GetType().Name,
                 surgeon.OutputUnits(plan.Module), surgeon.OutputUnits(smaller), surgeon.InputFeatures(plan.Module), surgeon.InputFeatures(smaller)));
