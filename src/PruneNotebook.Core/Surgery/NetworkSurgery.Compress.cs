@@ -1,4 +1,6 @@
 using System.Globalization;
+using PruneNotebook.Core.Scoring;
+using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using static TorchSharp.torch;
@@ -14,33 +16,39 @@ public static partial class NetworkSurgery
     /// </summary>
     /// <param name="model">The network.</param>
     /// <param name="options">Amount, scope, ignored layers, per-layer maximum, rounding.</param>
-    /// <param name="importance">The criterion; default L1 magnitude (<see cref="MagnitudeImportance"/>).</param>
+    /// <param name="criterion">
+    /// The criterion: one that scores groups (<see cref="IGroupCriterion"/>) or units (<see cref="IUnitCriterion"/>: a group
+    /// then scores the sum of its producers' output-unit scores); default L1 magnitude (<see cref="MagnitudeCriterion"/>).
+    /// </param>
     /// <param name="inputShape">Input shape with batch dimension; default from the model.</param>
     /// <param name="measurement">How to measure before and after; default latency of a batch of 64, no accuracy.</param>
+    /// <param name="data">Data for a criterion that measures on it (Taylor, APoZ); otherwise <c>null</c>.</param>
     /// <exception cref="ArgumentException">
-    /// An option is out of range, an ignored layer does not exist, a layer would lose all its units, a layer type has no
-    /// surgeon, or the model cannot be traced. The model is unchanged.
+    /// An option is out of range, an ignored layer does not exist, a layer would lose all its units, a count is larger
+    /// than a group, the criterion cannot score units or lacks its data, a layer type has no surgeon, or the model cannot
+    /// be traced. The model is unchanged.
     /// </exception>
-    public static SurgeryReport Compress(nn.Module<Tensor, Tensor> model, CompressionOptions options, IGroupImportance? importance = null,
-        IReadOnlyList<long>? inputShape = null, SurgeryMeasurement? measurement = null)
+    public static SurgeryReport Compress(nn.Module<Tensor, Tensor> model, CompressionOptions options, ICriterion? criterion = null,
+        IReadOnlyList<long>? inputShape = null, SurgeryMeasurement? measurement = null, TensorDataset? data = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         measurement ??= new SurgeryMeasurement();
         measurement.Validate();
-        importance ??= new MagnitudeImportance(1);
+        criterion ??= new MagnitudeCriterion(1);
         var graph = DependencyGraph.Build(model, inputShape);
         var ignored = CheckIgnored(model, options.Ignore ?? []);
         var candidates = graph.Groups
             .Where(g => g.IsPrunable && g.Size > 1 && !g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name)))
             .ToList();
-        var scores = importance.Score(model, candidates);
+        using var context = new ScoringContext(model, data, graph.InputShape);
+        var scores = CriterionScoring.Groups(criterion, candidates, context);
         var kept = new Dictionary<ChannelGroup, long[]>();
         try
         {
             var values = scores.Select(s => s?.cpu().data<float>().ToArray()).ToList();
-            var removals = options.Scope == PruningScope.Global ? GlobalRemovals(values, options.Amount) : LocalRemovals(values, options.Amount);
+            var removals = options.Scope == PruningScope.Global ? GlobalRemovals(values, options.Amount) : LocalRemovals(values, candidates, options.Amount);
             for (var i = 0; i < candidates.Count; i++)
             {
                 if (values[i] is not { } unitScores)
@@ -59,8 +67,10 @@ public static partial class NetworkSurgery
             foreach (var score in scores)
                 score?.Dispose();
         }
-        var operation = string.Create(CultureInfo.InvariantCulture,
-            $"compress {importance.Name} {options.Amount * 100:0.#} % {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}");
+        var amount = options.Amount.Count is { } count
+            ? $"{count} unit{(count == 1 ? "" : "s")}{(options.Scope == PruningScope.Global ? "" : " per group")}"
+            : string.Create(CultureInfo.InvariantCulture, $"{options.Amount.Fraction!.Value * 100:0.#} %");
+        var operation = $"compress {criterion.Name} {amount} {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}";
         return Operate(model, graph, measurement, operation, () => UnitRemoval.Apply(model, graph, kept));
     }
 
@@ -75,18 +85,19 @@ public static partial class NetworkSurgery
         return ignore.Select(n => n.Trim()).ToHashSet();
     }
 
-    private static long[] LocalRemovals(IReadOnlyList<float[]?> scores, double amount) =>
-        scores.Select(s => s is null ? 0 : (long)Math.Round(amount * s.Length, MidpointRounding.ToEven)).ToArray();
+    /// <summary>Each group loses the amount of its own units (a fraction rounds half to even, a count is exact).</summary>
+    private static long[] LocalRemovals(IReadOnlyList<float[]?> scores, IReadOnlyList<ChannelGroup> groups, PruningAmount amount) =>
+        scores.Select((s, i) => s is null ? 0 : amount.Resolve(s.Length, $"units of '{groups[i].Name}'")).ToArray();
 
     /// <summary>Units of all groups ranked together on scores divided by their group's mean; the lowest <paramref name="amount"/> go.</summary>
-    private static long[] GlobalRemovals(IReadOnlyList<float[]?> scores, double amount)
+    private static long[] GlobalRemovals(IReadOnlyList<float[]?> scores, PruningAmount amount)
     {
         var ranked = scores
             .SelectMany((s, g) => s is null ? [] : s.Select((value, u) => (Group: g, Unit: u, Score: Normalised(value, s))))
             .OrderBy(x => x.Score).ThenBy(x => x.Group).ThenBy(x => x.Unit)
             .ToList();
         var removals = new long[scores.Count];
-        foreach (var (group, _, _) in ranked.Take((int)Math.Round(amount * ranked.Count, MidpointRounding.ToEven)))
+        foreach (var (group, _, _) in ranked.Take((int)amount.Resolve(ranked.Count, "prunable units")))
             removals[group]++;
         return removals;
     }
