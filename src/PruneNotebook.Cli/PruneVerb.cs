@@ -30,7 +30,7 @@ internal static class PruneVerb
             Description = $"What ranks what is removed (default {Criteria.Default}): "
                 + string.Join("; ", Criteria.All.Select(c => $"{c.Name} ({c.Description}; scores {c.Scores}{(c.NeedsData ? "; needs --data" : "")})")) + ".",
         };
-        criterion.AcceptOnlyFromAmong([.. Criteria.Names]);
+        criterion.CompletionSources.Add([.. Criteria.Names]);
         var structured = new Option<bool>("--structured") { Description = "Prune whole units (rows of Linear, filters of Conv2d) instead of weights." };
         var dim = new Option<string?>("--dim") { Description = "Unit dimension for --structured: 0 outputs (default), 1 inputs." };
         var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
