@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -85,7 +86,7 @@ public static class GlobalPruningBenchmark
 
     /// <summary>The pruning the mask timings measure: 90 % global L1 over every weight.</summary>
     private static void PruneGlobally(nn.Module<Tensor, Tensor> model) =>
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
 
     /// <summary>
     /// Median time of <see cref="PruneGlobally"/> on a fresh MLP. Each model and its masks are freed before the next is
@@ -141,14 +142,15 @@ public static class GlobalPruningBenchmark
         using var model = Mlp();
         var weights = model.parameters().Where(p => p.dim() == 2).ToList();
         var k = (long)Math.Round(0.9 * weights.Sum(w => w.numel()));
-        var importance = new LnNormImportance(1);
+        var criterion = new MagnitudeCriterion(1);
+        using var context = new ScoringContext(model);
         // A 20 ms operation on a noisy VM: three times the usual repeats, after two untimed calls.
         var times = new List<double>();
         for (var i = 0; i < 3 * repeats + 2; i++)
         {
             using var scope = NewDisposeScope();
             var watch = Stopwatch.StartNew();
-            KSmallest.KeepInPlace(weights.Select(w => importance.Score(w, "weight").flatten()).ToList(), k);
+            KSmallest.KeepInPlace(weights.Select(w => criterion.ScoreEntries(w, "weight", context).flatten()).ToList(), k);
             if (i >= 2)
                 times.Add(watch.Elapsed.TotalSeconds);
         }

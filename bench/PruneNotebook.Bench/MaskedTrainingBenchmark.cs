@@ -4,6 +4,7 @@ using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -79,7 +80,7 @@ public static class MaskedTrainingBenchmark
     private static double FastestStep(nn.Module<Tensor, Tensor> model, long[] example, int steps, PruningScope? scope, Loop loop)
     {
         if (scope is { } s)
-            Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), s);
+            Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), s);
         var generator = new Generator(1);
         var count = 128 * (steps + 3);
         var times = new List<double>(steps);
@@ -137,7 +138,7 @@ public static class MaskedTrainingBenchmark
     /// <summary>The work the hooks add to a step: applying every mask once (median of 51).</summary>
     private static double ApplySeconds(nn.Module<Tensor, Tensor> model, PruningScope scope)
     {
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), scope);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), scope);
         var times = new List<double>();
         for (var i = 0; i < 51; i++)
         {

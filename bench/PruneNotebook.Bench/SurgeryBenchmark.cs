@@ -1,6 +1,7 @@
 using System.Globalization;
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Surgery;
 using TorchSharp;
@@ -27,7 +28,7 @@ public static class SurgeryBenchmark
         var root = RepositoryRoot.Find();
 
         var quick = new SurgeryMeasurement(LatencyBatch: batch, LatencyRepeats: 1);
-        SurgeryReport Halve(VggNet model) => NetworkSurgery.Compress(model, new CompressionOptions(0.5, Ignore: ["fc1"], RoundTo: roundTo), measurement: quick);
+        SurgeryReport Halve(VggNet model) => NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), Ignore: ["fc1"], RoundTo: roundTo), measurement: quick);
         using var dense = Vgg();
         using var halved = Vgg();
         var report = Halve(halved);

@@ -2,7 +2,10 @@ using Microsoft.DotNet.Interactive.Commands;
 
 namespace PruneNotebook.Interactive;
 
-/// <summary><c>#!prune &lt;model&gt; --amount 0.9 [--method l1|ln|random] [--scope local|global] [--structured --dim 0 --n 2] [--layers conv1,fc1] [--seed 0]</c>.</summary>
+/// <summary>
+/// <c>#!prune &lt;model&gt; --amount 0.9 [--criterion l1|l2|ln|random|taylor|apoz|bn] [--scope local|global] [--structured [--dim 0]]
+/// [--n 2] [--seed 0] [--data &lt;dataset&gt;] [--layers conv1,fc1]</c>.
+/// </summary>
 public sealed class PruneCommand : KernelDirectiveCommand
 {
     /// <summary>C# variable holding the model.</summary>
@@ -11,8 +14,8 @@ public sealed class PruneCommand : KernelDirectiveCommand
     /// <summary>Fraction (0.9, 90%) of what remains, or a count (120).</summary>
     public string? Amount { get; set; }
 
-    /// <summary><c>l1</c> (magnitude), <c>ln</c> (Ln norm, structured) or <c>random</c>.</summary>
-    public string? Method { get; set; }
+    /// <summary>A registered criterion name (<c>Criteria.Names</c>); default <c>l1</c>.</summary>
+    public string? Criterion { get; set; }
 
     /// <summary><c>local</c> (each layer alone) or <c>global</c> (one threshold).</summary>
     public string? Scope { get; set; }
@@ -26,11 +29,14 @@ public sealed class PruneCommand : KernelDirectiveCommand
     /// <summary>Norm order for <c>ln</c>.</summary>
     public string? N { get; set; }
 
-    /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
-    public string? Layers { get; set; }
-
     /// <summary>Seed for <c>random</c>.</summary>
     public string? Seed { get; set; }
+
+    /// <summary>C# variable holding data for criteria that measure on data (taylor, apoz).</summary>
+    public string? Data { get; set; }
+
+    /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
+    public string? Layers { get; set; }
 }
 
 /// <summary><c>#!sparsity &lt;model&gt; [--layers conv1,fc1]</c>: sparsity maps and kept fraction per layer.</summary>
@@ -43,7 +49,7 @@ public sealed class SparsityCommand : KernelDirectiveCommand
     public string? Layers { get; set; }
 }
 
-/// <summary><c>#!sensitivity &lt;model&gt; --data &lt;variable&gt; [--amounts 0.1,0.3,0.5,0.7,0.9] [--layers ...]</c>.</summary>
+/// <summary><c>#!sensitivity &lt;model&gt; --data &lt;variable&gt; [--amounts 0.1,0.3,0.5,0.7,0.9] [--criterion l1] [--n 2] [--seed 0] [--layers ...]</c>.</summary>
 public sealed class SensitivityCommand : KernelDirectiveCommand
 {
     /// <summary>C# variable holding the model.</summary>
@@ -54,6 +60,15 @@ public sealed class SensitivityCommand : KernelDirectiveCommand
 
     /// <summary>Comma-separated sparsities.</summary>
     public string? Amounts { get; set; }
+
+    /// <summary>A registered criterion that scores weights; default <c>l1</c>.</summary>
+    public string? Criterion { get; set; }
+
+    /// <summary>Norm order for <c>ln</c>.</summary>
+    public string? N { get; set; }
+
+    /// <summary>Seed for <c>random</c>.</summary>
+    public string? Seed { get; set; }
 
     /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
     public string? Layers { get; set; }

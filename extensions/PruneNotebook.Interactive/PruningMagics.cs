@@ -4,6 +4,7 @@ using Microsoft.DotNet.Interactive.Directives;
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Interactive;
@@ -26,44 +27,34 @@ internal static class PruningMagics
         const string example = "#!prune model --amount 0.9 --scope global";
         var directive = new KernelActionDirective("#!prune")
         {
-            Description = "Prune a model's weights by magnitude, Ln norm or at random; local or global; single weights or whole units.",
+            Description = "Prune a model's weights or whole units by masks with any registered criterion; local or global.",
             Parameters =
             {
                 KernelVariables.ModelParameter(csharp),
                 new KernelDirectiveParameter("--amount", "Fraction of what remains (0.9 or 90%) or a count (120).") { Required = true },
-                new KernelDirectiveParameter("--method", "l1 (magnitude, default), ln (Ln norm) or random.").AddCompletions(() => ["l1", "ln", "random"]),
+                CriterionOptions.Criterion(),
                 new KernelDirectiveParameter("--scope", "local (each layer loses the amount, default) or global (one threshold).").AddCompletions(() => ["local", "global"]),
                 new KernelDirectiveParameter("--structured", "Prune whole units (rows of Linear, filters of Conv2d) instead of weights.") { Flag = true },
                 new KernelDirectiveParameter("--dim", "Unit dimension for --structured: 0 outputs (default), 1 inputs."),
-                new KernelDirectiveParameter("--n", "Norm order for ln (default 2; 'inf' for max)."),
+                CriterionOptions.Argument("n"),
+                CriterionOptions.Argument("seed"),
+                KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz): a TensorDataset, or a FashionMnist (its train split)."),
                 LayersParameter(),
-                new KernelDirectiveParameter("--seed", "Seed for random (default 0)."),
             },
         };
         csharp.AddDirective<PruneCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            PruningAmount amount;
-            try
+            var data = string.IsNullOrWhiteSpace(command.Data) ? null : KernelVariables.GetTrainingData(csharp, command.Data, example).Train;
+            var request = new PruneRequest(command.Amount ?? "")
             {
-                amount = PruningAmount.Parse(command.Amount ?? "");
-            }
-            catch (Exception e) when (e is FormatException or ArgumentException)
-            {
-                throw new UsageException("--amount: " + MagicHandler.OneLine(e.Message));
-            }
-            var method = MagicArguments.Choice("--method", command.Method, "l1", "l1", "ln", "random");
-            var scope = MagicArguments.Choice("--scope", command.Scope, "local", "local", "global") == "global" ? PruningScope.Global : PruningScope.Local;
-            var dim = MagicArguments.Integer("--dim", command.Dim, 0);
-            var n = MagicArguments.Number("--n", command.N, method == "l1" ? 1 : 2);
-            var seed = MagicArguments.Integer("--seed", command.Seed, 0);
-            var targets = Targets(model, command.Layers);
-            using var random = method == "random" ? new RandomImportance(seed) : null;
-            IImportance importance = random is not null ? random : new LnNormImportance(n);
-            var report = command.Structured || method == "ln"
-                ? Pruner.Structured(model, targets, amount, importance, dim, scope)
-                : Pruner.Unstructured(model, targets, amount, importance, scope);
-            context.Display(report, "text/html");
+                Criterion = command.Criterion,
+                Scope = command.Scope,
+                Structured = command.Structured,
+                Dim = command.Dim,
+                Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed)),
+            };
+            context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
         }));
     }
 
@@ -93,6 +84,9 @@ internal static class PruningMagics
                 KernelVariables.ModelParameter(csharp),
                 KernelVariables.DataParameter(csharp, "C# variable holding a TensorDataset, or a FashionMnist (its test split is used).", required: true),
                 new KernelDirectiveParameter("--amounts", "Comma-separated sparsities (default 0.1,0.3,0.5,0.7,0.8,0.9,0.95)."),
+                CriterionOptions.Criterion(CriterionUse.Entries),
+                CriterionOptions.Argument("n"),
+                CriterionOptions.Argument("seed"),
                 LayersParameter(),
             },
         };
@@ -103,7 +97,16 @@ internal static class PruningMagics
             var amounts = MagicArguments.Numbers("--amounts", command.Amounts, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95]);
             if (amounts.Any(a => a is < 0 or > 1))
                 throw new UsageException($"--amounts '{command.Amounts}' must be sparsities in [0, 1], e.g. 0.1,0.5,0.9.");
-            context.Display(Sensitivity.Analyze(model, data, amounts, Targets(model, command.Layers)), "text/html");
+            // The evaluation data is also what a criterion that measures on data uses, so --data is always given.
+            var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Entries, dataGiven: true);
+            try
+            {
+                context.Display(Sensitivity.Analyze(model, data, amounts, Targets(model, command.Layers), criterion), "text/html");
+            }
+            finally
+            {
+                (criterion as IDisposable)?.Dispose();
+            }
         }));
     }
 

@@ -25,7 +25,7 @@ public sealed class TrimCommand : ModelSurgeryCommand;
 public sealed class FoldBatchNormCommand : ModelSurgeryCommand;
 
 /// <summary>
-/// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|bn|taylor|apoz] [--scope local|global] [--round-to 8]
+/// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|ln|random|taylor|apoz|bn] [--n 2] [--seed 0] [--scope local|global] [--round-to 8]
 /// [--ignore fc3] [--max-fraction 0.8] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>.
 /// </summary>
 public sealed class CompressCommand : KernelDirectiveCommand
@@ -33,11 +33,17 @@ public sealed class CompressCommand : KernelDirectiveCommand
     /// <summary>C# variable holding the model.</summary>
     public string Model { get; set; } = "";
 
-    /// <summary>Fraction of units to remove.</summary>
+    /// <summary>Fraction of the units present (0.5, 50%) or a count of units (16).</summary>
     public string? Amount { get; set; }
 
-    /// <summary>l1, l2, bn, taylor or apoz.</summary>
+    /// <summary>A registered criterion name (<c>Criteria.Names</c>); default <c>l1</c>.</summary>
     public string? Criterion { get; set; }
+
+    /// <summary>Norm order for <c>ln</c>.</summary>
+    public string? N { get; set; }
+
+    /// <summary>Seed for <c>random</c>.</summary>
+    public string? Seed { get; set; }
 
     /// <summary>local or global.</summary>
     public string? Scope { get; set; }

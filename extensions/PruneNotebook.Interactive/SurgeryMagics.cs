@@ -7,6 +7,7 @@ using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using static TorchSharp.torch;
 
@@ -66,9 +67,10 @@ internal static class SurgeryMagics
             Parameters =
             {
                 KernelVariables.ModelParameter(csharp),
-                new KernelDirectiveParameter("--amount", "Fraction of units to remove, e.g. 0.5.") { Required = true },
-                new KernelDirectiveParameter("--criterion", "l1 (default), l2, bn (BatchNorm scale), taylor (needs --data) or apoz (needs --data).")
-                    .AddCompletions(() => ["l1", "l2", "bn", "taylor", "apoz"]),
+                new KernelDirectiveParameter("--amount", "Fraction of the units present (0.5 or 50%) or a count of units (16: per group when local, in total when global).") { Required = true },
+                CriterionOptions.Criterion(CriterionUse.Groups),
+                CriterionOptions.Argument("n"),
+                CriterionOptions.Argument("seed"),
                 new KernelDirectiveParameter("--scope", "local (every layer loses the amount, default) or global.").AddCompletions(() => ["local", "global"]),
                 new KernelDirectiveParameter("--round-to", "Round kept counts to a multiple of this, e.g. 8."),
                 new KernelDirectiveParameter("--ignore", "Comma-separated layers to keep whole, e.g. fc3."),
@@ -81,24 +83,22 @@ internal static class SurgeryMagics
         csharp.AddDirective<CompressCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var amount = MagicArguments.Number("--amount", command.Amount, double.NaN);
-            var criterion = MagicArguments.Choice("--criterion", command.Criterion, "l1", "l1", "l2", "bn", "taylor", "apoz");
-            var scope = MagicArguments.Choice("--scope", command.Scope, "local", "local", "global") == "global" ? PruningScope.Global : PruningScope.Local;
+            var amount = PruneRequest.ParseAmount(command.Amount);
+            var scope = PruneRequest.ParseScope(command.Scope);
+            // --data is also the data the accuracy before and after is measured on, so it is never unused here.
             var data = Data(csharp, command.Data, example);
-            if (data is null && criterion is "taylor" or "apoz")
-                throw new UsageException($"--criterion {criterion} measures real data: pass --data <dataset>, e.g. {example.Replace("l1", criterion, StringComparison.Ordinal)} --data data.");
-            IGroupImportance importance = criterion switch
+            var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Groups, dataGiven: data is not null);
+            try
             {
-                "l2" => new MagnitudeImportance(2),
-                "bn" => new BatchNormScaleImportance(),
-                "taylor" => new TaylorImportance(data!),
-                "apoz" => new ApozImportance(data!),
-                _ => new MagnitudeImportance(1),
-            };
-            var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
-                MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1));
-            var shape = Shape(command.InputShape, model, command.ChannelsLast);
-            Show(context, NetworkSurgery.Compress(model, options, importance, shape, new SurgeryMeasurement(data)), model, shape, command.ChannelsLast);
+                var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
+                    MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1));
+                var shape = Shape(command.InputShape, model, command.ChannelsLast);
+                Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
+            }
+            finally
+            {
+                (criterion as IDisposable)?.Dispose();
+            }
         }));
     }
 

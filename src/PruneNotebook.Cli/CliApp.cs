@@ -26,8 +26,9 @@ public static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var problem in parsed.Errors)
-                error.WriteLine($"prunenotebook: {problem.Message}");
+            // One line: the first problem (one unknown option can make several), its lines joined.
+            var message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            error.WriteLine($"prunenotebook: {message}");
             return 1;
         }
         try

@@ -2,13 +2,16 @@ using System.CommandLine;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using Spectre.Console;
 
 namespace PruneNotebook.Cli;
 
 /// <summary>
-/// <c>prunenotebook prune --model lenet5 --weights in --amount 0.9 [--scope global] [--method l1|random] [--layers ..] [--save out]</c>:
-/// prunes by masks (PyTorch's semantics) and shows the sparsity, with test accuracy before and after when asked.
+/// <c>prunenotebook prune --model lenet5 --weights in --amount 0.9 [--criterion l1|l2|ln|random|taylor|apoz|bn] [--scope local|global]
+/// [--structured [--dim 0]] [--n 2] [--seed 0] [--layers ..] [--evaluate] [--data folder] [--save out]</c>: prunes by masks (PyTorch's
+/// semantics) with the same options, meanings and defaults as <c>#!prune</c>, and shows the sparsity, with test accuracy
+/// before and after when asked.
 /// </summary>
 internal static class PruneVerb
 {
@@ -20,33 +23,52 @@ internal static class PruneVerb
         var limit = CommonOptions.Limit();
         var save = CommonOptions.Save("the pruned model");
         var amount = new Option<string>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120).", Required = true };
-        var scope = new Option<string>("--scope") { Description = "local (each layer loses the amount) or global (one threshold).", DefaultValueFactory = _ => "global" };
+        var scope = new Option<string?>("--scope") { Description = "local (each layer loses the amount, default) or global (one threshold)." };
         scope.AcceptOnlyFromAmong("local", "global");
-        var method = new Option<string>("--method") { Description = "l1 (magnitude) or random.", DefaultValueFactory = _ => "l1" };
-        method.AcceptOnlyFromAmong("l1", "random");
+        var criterion = new Option<string?>("--criterion")
+        {
+            Description = $"What ranks what is removed (default {Criteria.Default}): "
+                + string.Join("; ", Criteria.All.Select(c => $"{c.Name} ({c.Description}; scores {c.Scores}{(c.NeedsData ? "; needs --data" : "")})")) + ".",
+        };
+        criterion.CompletionSources.Add([.. Criteria.Names]);
+        var structured = new Option<bool>("--structured") { Description = "Prune whole units (rows of Linear, filters of Conv2d) instead of weights." };
+        var dim = new Option<string?>("--dim") { Description = "Unit dimension for --structured: 0 outputs (default), 1 inputs." };
+        var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
+        var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
         var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy before and after pruning." };
-        var seed = new Option<int>("--seed") { Description = "Seed for --method random." };
-        var command = new Command("prune", "Prune a model's weights by magnitude or at random, locally or globally, and show its sparsity.")
+        var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, limit, save, amount, scope, method, layers, evaluate, seed,
+            model, weights, data, limit, save, amount, criterion, scope, structured, dim, n, seed, layers, evaluate,
         };
         command.SetAction(parsed =>
         {
-            var pruningAmount = PruningAmount.Parse(parsed.GetValue(amount)!);
+            var request = new PruneRequest(parsed.GetValue(amount)!)
+            {
+                Criterion = parsed.GetValue(criterion),
+                Scope = parsed.GetValue(scope),
+                Structured = parsed.GetValue(structured),
+                Dim = parsed.GetValue(dim),
+                Arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)) }
+                    .Where(a => a.Item2 is not null).ToDictionary(a => a.Item1, a => a.Item2!),
+            };
+            // A criterion that measures on data uses the training split of the --data folder, which must then be named;
+            // otherwise --data is the folder --evaluate reads. Every option is checked before anything is loaded.
+            var needsData = Criteria.Get(request.Criterion).NeedsData;
+            var criterionData = needsData && parsed.GetValue(data) is not null;
+            request.Check(criterionData);
             CommonOptions.CheckWritable(parsed.GetValue(save));
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
             var targets = parsed.GetValue(layers) is { } names
                 ? Pruner.WeightsOf(network, names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 : Pruner.DefaultTargets(network);
-            using var fashion = parsed.GetValue(evaluate) ? CommonOptions.LoadData(parsed.GetValue(data), parsed.GetValue(limit)) : null;
-            var before = fashion is null ? (double?)null : Trainer.Evaluate(network, fashion.Test).Accuracy;
-            using var random = parsed.GetValue(method) == "random" ? new RandomImportance(parsed.GetValue(seed)) : null;
-            IImportance importance = random is not null ? random : new LnNormImportance(1);
-            var report = Pruner.Unstructured(network, targets, pruningAmount, importance, parsed.GetValue(scope) == "global" ? PruningScope.Global : PruningScope.Local);
+            var loadData = parsed.GetValue(evaluate) || criterionData;
+            using var fashion = loadData ? CommonOptions.LoadData(parsed.GetValue(data), parsed.GetValue(limit)) : null;
+            var before = fashion is null || !parsed.GetValue(evaluate) ? (double?)null : Trainer.Evaluate(network, fashion.Test).Accuracy;
+            var report = request.Run(network, targets, criterionData ? fashion!.Train : null);
             console.Write(Tables.Sparsity(report));
-            if (fashion is not null)
-                console.WriteLine($"test accuracy: {Tables.Percent(before!.Value)} before, {Tables.Percent(Trainer.Evaluate(network, fashion.Test).Accuracy)} after pruning (no fine-tuning)");
+            if (before is not null)
+                console.WriteLine($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(Trainer.Evaluate(network, fashion!.Test).Accuracy)} after pruning (no fine-tuning)");
             if (parsed.GetValue(save) is { } file)
             {
                 ModelFile.Save(network, file.FullName);

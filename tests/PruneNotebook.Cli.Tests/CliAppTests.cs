@@ -64,6 +64,28 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(0.9, SparsityReport.Create(model).SparsityOf(Pruner.DefaultTargets(model)), 4);
     }
 
+    [Fact]
+    public void Prune_takes_the_same_criteria_and_the_same_local_default_as_the_notebook()
+    {
+        var local = Path.Combine(_folder, "local.bin");
+        var (code, _, error) = Run("prune", "--model", "lenet5", "--amount", "0.5", "--save", local);
+        Assert.True(code == 0, error);
+        using (var model = new LeNet5())
+        {
+            ModelFile.Load(model, local);
+            var report = SparsityReport.Create(model);
+            Assert.All(Pruner.DefaultTargets(model), t => Assert.Equal(Math.Round(0.5 * report[t].Count, MidpointRounding.ToEven), report[t].Zeros));
+        }
+
+        var units = Path.Combine(_folder, "units.bin");
+        (code, var output, error) = Run("prune", "--model", "lenet5", "--amount", "2", "--structured", "--criterion", "ln", "--n", "inf", "--layers", "conv1", "--save", units);
+        Assert.True(code == 0, error);
+        Assert.Contains("conv1.weight", output);
+        using var pruned = new LeNet5();
+        ModelFile.Load(pruned, units);
+        Assert.Equal(2, SparsityReport.Create(pruned)["conv1.weight"].DeadUnits);
+    }
+
     [Theory]
     [InlineData("Unknown optimizer 'lbfgs'", "train", "--model", "lenet5", "--optimizer", "lbfgs")]
     [InlineData("Learning rate must be a positive number", "train", "--model", "lenet5", "--lr", "-1")]
@@ -71,6 +93,12 @@ public sealed class CliAppTests : IDisposable
     [InlineData("Unknown model 'alexnet': expected one of lenet300-100, lenet5, resnet20, vgg", "summary", "--model", "alexnet")]
     [InlineData("amount=1.5 should either be a float in the range [0, 1] or a non-negative integer", "prune", "--model", "lenet5", "--amount", "1.5")]
     [InlineData("Option '--model' is required", "summary")]
+    [InlineData("Unrecognized command or argument '--method'", "prune", "--model", "lenet5", "--amount", "0.5", "--method", "l1")]
+    [InlineData("--dim 1 applies to whole units: add --structured, or drop --dim.", "prune", "--model", "lenet5", "--amount", "0.5", "--dim", "1")]
+    [InlineData("--seed applies to --criterion random, not l1: drop --seed, or choose random.", "prune", "--model", "lenet5", "--amount", "0.5", "--seed", "3")]
+    [InlineData("--criterion taylor measures real data: pass --data <dataset>.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "taylor")]
+    [InlineData("--criterion bn scores whole units, not single weights", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "bn")]
+    [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
     [InlineData("does not exist", "train", "--model", "lenet5", "--save", "/nonexistent-folder/x.bin")]
     public void Bad_input_fails_with_one_line_and_exit_code_1(string expected, params string[] args)
     {

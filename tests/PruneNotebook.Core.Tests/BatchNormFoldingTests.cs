@@ -1,5 +1,6 @@
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -80,7 +81,7 @@ public class BatchNormFoldingTests
 
         manual_seed(17);
         using var masked = new VggNet([4, 0], inputChannels: 1, imageSize: 8, hidden: 4);
-        Pruner.Unstructured(masked, ["features.conv1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(masked, ["features.conv1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var modules = masked.modules().ToList();
         error = Assert.Throws<ArgumentException>(() => NetworkSurgery.FoldBatchNorm(masked, measurement: Quick));
         Assert.StartsWith("'features.conv1' has pruning masks: make them permanent first", error.Message);

@@ -1,6 +1,7 @@
 using TensorDataset = PruneNotebook.Core.Data.TensorDataset;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public class CompressTests
     {
         manual_seed(0);
         using var model = new ResNet20();
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5, RoundTo: 4));
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), RoundTo: 4));
         using var output = model.call(randn(2, 1, 28, 28));
         Assert.Equal([2L, 10], output.shape);
         var graph = DependencyGraph.Build(model); // refuses additions of different widths
@@ -42,7 +43,7 @@ public class CompressTests
     {
         manual_seed(0);
         using var model = new VggNet();
-        NetworkSurgery.Compress(model, new CompressionOptions(0.6, Ignore: ["features.conv6"], MaxFraction: 0.5, RoundTo: 8));
+        NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.6), Ignore: ["features.conv6"], MaxFraction: 0.5, RoundTo: 8));
         var convs = model.named_modules().Where(m => m.module is Conv2d).ToDictionary(m => m.name, m => ((Conv2d)m.module).out_channels);
         // 16 channels: 60 % would keep 6.4 -> at most half may go -> 8; 32 -> 16; conv6 (64) is ignored.
         Assert.Equal([8L, 8, 16, 16, 32, 64], convs.Values);
@@ -58,7 +59,7 @@ public class CompressTests
         var fc2 = model.named_parameters().Single(p => p.name == "fc2.weight").parameter;
         using (no_grad())
             fc2[..50].mul_(0.01); // half of fc2's neurons are tiny relative to their layer's mean
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.25, PruningScope.Global),
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.25), PruningScope.Global),
             measurement: new SurgeryMeasurement(LatencyBatch: 4, LatencyRepeats: 1));
         var layers = model.named_modules().ToDictionary(m => m.name, m => m.module);
         var kept = ((Linear)layers["fc1"]).out_features + ((Linear)layers["fc2"]).out_features;
@@ -76,7 +77,7 @@ public class CompressTests
         using (no_grad())
             conv1.mul_(tensor(new float[] { 1, 5, 0.1f, 4, 0.2f, 3 }).reshape(6, 1, 1, 1));
         var expected = conv1.detach().index_select(0, tensor(new long[] { 1, 3, 5 })).clone();
-        NetworkSurgery.Compress(model, new CompressionOptions(0.5, Ignore: ["conv2", "fc1", "fc2"]));
+        NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), Ignore: ["conv2", "fc1", "fc2"]));
         Assert.Equal(expected.data<float>().ToArray(), model.named_parameters().Single(p => p.name == "conv1.weight").parameter.detach().data<float>().ToArray());
     }
 
@@ -90,11 +91,11 @@ public class CompressTests
             bn1!.weight.copy_(arange(16, dtype: ScalarType.Float32));
         var graph = DependencyGraph.Build(vgg);
         var group = graph.GroupProducedBy("features.conv1")!;
-        var bnScores = new BatchNormScaleImportance().Score(vgg, [group])[0]!;
+        var bnScores = new BatchNormScaleCriterion().ScoreGroups([group], new ScoringContext(vgg))[0]!;
         Assert.Equal(Enumerable.Range(0, 16).Select(i => (float)i), bnScores.data<float>().ToArray());
 
         using var data = new TensorDataset(randn([64, 1, 28, 28], generator: new Generator(3)), randint(10, [64], generator: new Generator(4)));
-        var taylor = new TaylorImportance(data, batches: 2, batchSize: 32).Score(vgg, [group])[0]!;
+        var taylor = new TaylorCriterion(batches: 2, batchSize: 32).ScoreGroups([group], new ScoringContext(vgg, data))[0]!;
         Assert.Equal(16, taylor.shape[0]);
         Assert.True(taylor.ge(0).all().item<bool>());
         // γ = 0 for channel 0: no gradient flows to its conv filter and the BN scale's own term is zero.
@@ -110,10 +111,65 @@ public class CompressTests
             fc1[..10].fill_(-1); // units 0..9 are never active
         }
         var hidden = DependencyGraph.Build(mlp).GroupProducedBy("fc1")!;
-        var apoz = new ApozImportance(data, batches: 2, batchSize: 32).Score(mlp, [hidden])[0]!;
+        var apoz = new ApozCriterion(batches: 2, batchSize: 32).ScoreGroups([hidden], new ScoringContext(mlp, data))[0]!;
         Assert.Equal(Enumerable.Repeat(0f, 10), apoz[..10].data<float>().ToArray());
         Assert.True(apoz[10..].gt(0).all().item<bool>());
     }
+
+    private static readonly SurgeryMeasurement Quick = new(LatencyBatch: 4, LatencyRepeats: 1);
+
+    [Fact]
+    public void A_count_removes_that_many_units_of_every_group_or_of_all_of_them_together()
+    {
+        manual_seed(0);
+        using var local = new LeNet300_100();
+        var report = NetworkSurgery.Compress(local, new CompressionOptions(PruningAmount.Exactly(30)), measurement: Quick);
+        Assert.Equal([270L, 70], Widths(local));
+        Assert.Equal("compress l1 30 units per group local", report.Operation);
+
+        manual_seed(0);
+        using var global = new LeNet300_100();
+        report = NetworkSurgery.Compress(global, new CompressionOptions(PruningAmount.Exactly(30), PruningScope.Global), measurement: Quick);
+        Assert.Equal(400 - 30, Widths(global).Sum());
+        Assert.Equal("compress l1 30 units global", report.Operation);
+    }
+
+    [Fact]
+    public void Random_compression_keeps_the_units_its_seed_draws()
+    {
+        float[] Kept(long seed)
+        {
+            manual_seed(0);
+            using var model = new LeNet300_100();
+            using var random = new RandomCriterion(seed);
+            NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5)), random, measurement: Quick);
+            Assert.Equal([150L, 50], Widths(model));
+            return model.named_parameters().Single(p => p.name == "fc1.bias").parameter.detach().data<float>().ToArray();
+        }
+        Assert.Equal(Kept(5), Kept(5));
+        Assert.NotEqual(Kept(5), Kept(6));
+    }
+
+    [Fact]
+    public void A_criterion_that_scores_only_units_compresses_groups_by_their_producers_scores()
+    {
+        manual_seed(0);
+        using var model = new LeNet300_100();
+        var fc1 = model.named_parameters().Single(p => p.name == "fc1.weight").parameter;
+        var expected = fc1.detach()[150..].clone();
+        // The last half of fc1's units and the first half of fc2's score highest.
+        var criterion = new GivenScoresCriterion(new Dictionary<string, Tensor>
+        {
+            ["fc1.weight"] = cat([zeros(150, 784), ones(150, 784)]),
+            ["fc2.weight"] = cat([ones(50, 300), zeros(50, 300)]),
+        });
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5)), criterion, measurement: Quick);
+        Assert.Equal("compress scores 50 % local", report.Operation);
+        Assert.Equal(expected.data<float>().ToArray(), model.named_parameters().Single(p => p.name == "fc1.weight").parameter.detach().data<float>().ToArray());
+    }
+
+    private static long[] Widths(LeNet300_100 model) =>
+        model.named_modules().Where(m => m.name is "fc1" or "fc2").Select(m => ((Linear)m.module).out_features).ToArray();
 
     [Fact]
     public void A_model_the_library_never_saw_compresses_with_a_registered_surgeon()
@@ -125,7 +181,7 @@ public class CompressTests
         reference.load_state_dict(model.state_dict());
         model.eval();
         reference.eval();
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5), inputShape: [1, 1, 8, 8]);
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 8, 8]);
         var scale = (ChannelScale)model.named_modules().Single(m => m.name == "scale").module;
         Assert.Equal(4, scale.scale.shape[0]);
         Assert.Equal(3, ((Conv2d)model.named_modules().Single(m => m.name == "conv2").module).out_channels);

@@ -3,6 +3,7 @@ using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Tests;
@@ -25,7 +26,7 @@ public class MaskedTrainingTests
         manual_seed(0);
         using var model = new LeNet5();
         using var data = RandomData();
-        var report = Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        var report = Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
         var zerosBefore = report.Parameters.Where(p => p.Masked).ToDictionary(p => p.Name, p => p.Zeros);
         var masks = PruningMasks.Of(model).ToDictionary(m => m.Name, m => m.Mask.clone());
         var weightsBefore = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());

@@ -3,6 +3,7 @@ using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -149,7 +150,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(0);
         using var model = new LeNet5();
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
         var masks = PruningMasks.Of(model).ToDictionary(m => m.Name, m => m.Mask.clone());
         var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         using var optimizer = optimizerName switch
@@ -217,7 +218,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(0);
         using var model = new LeNet5();
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
         using var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
         var generator = new Generator(4);
         for (var step = 0; step < 5; step++)
@@ -253,7 +254,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(1);
         using var model = new TwiceLinear();
-        Pruner.Unstructured(model, ["shared.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["shared.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var mask = PruningMasks.Get(model, "shared.weight")!.clone();
         using var optimizer = optim.Adam(model.parameters(), 0.05);
         var generator = new Generator(2);
@@ -278,7 +279,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(2);
         using var model = new UserCnn(layersByForward: false);
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var mask = PruningMasks.Get(model, "fc1.weight")!.clone();
         // The model's hook applies the mask, then the pass fails inside (wrong input width).
         Assert.ThrowsAny<Exception>(() => model.call(zeros(1, 1, 5, 5)));
@@ -294,7 +295,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(3);
         using var model = new UserCnn(layersByForward: true);
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.6), new LnNormImportance(1), PruningScope.Global);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.6), new MagnitudeCriterion(1), PruningScope.Global);
         model.to(ScalarType.Float64);
         using (no_grad())
             model.Fc1.weight.add_(1);
@@ -310,7 +311,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(4);
         using var model = new UserCnn(layersByForward: false);
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         PruningMasks.MakePermanent(model);
         using (no_grad())
             model.Fc1.weight.fill_(1);
@@ -324,7 +325,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(5);
         using var model = new UserCnn(layersByForward: true);
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.7), new LnNormImportance(1), PruningScope.Global);
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.7), new MagnitudeCriterion(1), PruningScope.Global);
         using (var optimizer = optim.Adam(model.parameters(), 0.05))
         {
             optimizer.zero_grad();
@@ -360,7 +361,7 @@ public class MasksInUserLoopsTests
     {
         manual_seed(6);
         using var model = new LeNet5();
-        Pruner.Structured(model, ["conv1.weight"], PruningAmount.Exactly(3), new LnNormImportance(2), dim: 0);
+        Pruner.Structured(model, ["conv1.weight"], PruningAmount.Exactly(3), new MagnitudeCriterion(2), dim: 0);
         using (var optimizer = optim.SGD(model.parameters(), 0.1, momentum: 0.9))
         {
             for (var step = 0; step < 3; step++)

@@ -1,5 +1,6 @@
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Surgery;
 using static TorchSharp.torch;
@@ -30,7 +31,7 @@ public class MemoryLayoutTests
         using var scope = NewDisposeScope();
         manual_seed(3);
         var model = new VggNet([16, 16, 0, 32, 0], inputChannels: 3, imageSize: 16, hidden: 32);
-        NetworkSurgery.Compress(model, new CompressionOptions(0.5, Ignore: ["fc1"]));
+        NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), Ignore: ["fc1"]));
         model.eval();
         var x = randn(4, 3, 16, 16, generator: new Generator(4));
         using var noGrad = no_grad();
@@ -135,13 +136,13 @@ public class MemoryLayoutTests
         manual_seed(9);
         using var vgg = new VggNet([8, 0, 16, 0], inputChannels: 3, imageSize: 16, hidden: 16);
         var measurement = new SurgeryMeasurement(LatencyBatch: 4, LatencyRepeats: 1);
-        var report = NetworkSurgery.Compress(vgg, new CompressionOptions(0.5), measurement: measurement);
+        var report = NetworkSurgery.Compress(vgg, new CompressionOptions(PruningAmount.Of(0.5)), measurement: measurement);
         Assert.True(report.Before.ChannelsLastLatencyMilliseconds > 0);
         Assert.True(report.After.ChannelsLastLatencyMilliseconds > 0);
         Assert.Equal(report.Before.LatencyMilliseconds / report.After.ChannelsLastLatencyMilliseconds, report.ChannelsLastSpeedup);
 
         using var mlp = nn.Sequential(("fc1", nn.Linear(20, 8)), ("relu", nn.ReLU()), ("fc2", nn.Linear(8, 4)));
-        report = NetworkSurgery.Compress(mlp, new CompressionOptions(0.5), measurement: measurement);
+        report = NetworkSurgery.Compress(mlp, new CompressionOptions(PruningAmount.Of(0.5)), measurement: measurement);
         Assert.Null(report.After.ChannelsLastLatencyMilliseconds);
         Assert.Null(report.ChannelsLastSpeedup);
     }

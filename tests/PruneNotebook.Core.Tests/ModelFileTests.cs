@@ -4,6 +4,7 @@ using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -15,8 +16,8 @@ public class ModelFileTests
     {
         manual_seed(0);
         var model = new LeNet5();
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
-        Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(2), new LnNormImportance(2));
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
+        Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(2), new MagnitudeCriterion(2));
         return model;
     }
 

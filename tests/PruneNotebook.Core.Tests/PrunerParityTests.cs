@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Tests;
@@ -28,20 +29,20 @@ public class PrunerParityTests
     [Fact]
     public void L1_unstructured_by_fraction_matches_pytorch() =>
         AssertMasksEqualPyTorch("l1_unstructured_fraction",
-            m => Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.3), new LnNormImportance(1)));
+            m => Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.3), new MagnitudeCriterion(1)));
 
     [Fact]
     public void L1_unstructured_by_count_matches_pytorch() =>
         AssertMasksEqualPyTorch("l1_unstructured_count",
-            m => Pruner.Unstructured(m, ["conv.weight"], PruningAmount.Exactly(37), new LnNormImportance(1)));
+            m => Pruner.Unstructured(m, ["conv.weight"], PruningAmount.Exactly(37), new MagnitudeCriterion(1)));
 
     [Fact]
     public void Pruning_twice_composes_like_pytorch()
     {
         AssertMasksEqualPyTorch("l1_unstructured_twice_composes", m =>
         {
-            Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
-            var report = Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+            Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
+            var report = Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
             Assert.Equal(90, report["fc.weight"].Zeros); // 60 of 120, then 30 of the remaining 60
         });
     }
@@ -49,29 +50,29 @@ public class PrunerParityTests
     [Fact]
     public void L2_structured_along_dim_0_matches_pytorch() =>
         AssertMasksEqualPyTorch("ln_structured_dim0_l2",
-            m => Pruner.Structured(m, ["conv.weight"], PruningAmount.Of(0.5), new LnNormImportance(2), dim: 0));
+            m => Pruner.Structured(m, ["conv.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(2), dim: 0));
 
     [Fact]
     public void L1_structured_along_dim_1_matches_pytorch() =>
         AssertMasksEqualPyTorch("ln_structured_dim1_l1",
-            m => Pruner.Structured(m, ["fc.weight"], PruningAmount.Of(0.34), new LnNormImportance(1), dim: 1));
+            m => Pruner.Structured(m, ["fc.weight"], PruningAmount.Of(0.34), new MagnitudeCriterion(1), dim: 1));
 
     [Fact]
     public void Linf_structured_by_count_along_conv_input_channels_matches_pytorch() =>
         AssertMasksEqualPyTorch("ln_structured_dim1_conv_linf",
-            m => Pruner.Structured(m, ["conv.weight"], PruningAmount.Exactly(1), new LnNormImportance(double.PositiveInfinity), dim: 1));
+            m => Pruner.Structured(m, ["conv.weight"], PruningAmount.Exactly(1), new MagnitudeCriterion(double.PositiveInfinity), dim: 1));
 
     [Fact]
     public void Global_unstructured_matches_pytorch() =>
         AssertMasksEqualPyTorch("global_unstructured",
-            m => Pruner.Unstructured(m, ["fc.weight", "conv.weight"], PruningAmount.Of(0.6), new LnNormImportance(1), PruningScope.Global));
+            m => Pruner.Unstructured(m, ["fc.weight", "conv.weight"], PruningAmount.Of(0.6), new MagnitudeCriterion(1), PruningScope.Global));
 
     [Fact]
     public void Global_pruning_after_local_pruning_counts_only_what_remains_like_pytorch() =>
         AssertMasksEqualPyTorch("global_after_local", m =>
         {
-            Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
-            Pruner.Unstructured(m, ["fc.weight", "conv.weight"], PruningAmount.Of(0.5), new LnNormImportance(1), PruningScope.Global);
+            Pruner.Unstructured(m, ["fc.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
+            Pruner.Unstructured(m, ["fc.weight", "conv.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1), PruningScope.Global);
         });
 
     [Fact]
@@ -97,7 +98,7 @@ public class PrunerParityTests
             using (no_grad())
                 weight.copy_(tensor(values, [10, 12]));
             var amount = PruningAmount.Parse(result.GetProperty("amount").GetString()!);
-            Pruner.Unstructured(model, ["fc.weight"], amount, new LnNormImportance(1));
+            Pruner.Unstructured(model, ["fc.weight"], amount, new MagnitudeCriterion(1));
             var mask = PyTorchReference.MaskOf(PruningMasks.Get(model, "fc.weight")!);
             var expectedPruned = result.GetProperty("pruned").GetInt64();
             Assert.Equal(expectedPruned, mask.Count(v => v == 0));

@@ -1,6 +1,7 @@
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public class PrunerTests
         using var model = Seeded();
         var targets = Pruner.DefaultTargets(model);
         var before = Snapshot(model);
-        var report = Pruner.Unstructured(model, targets, PruningAmount.Of(0.9), new LnNormImportance(1), PruningScope.Global);
+        var report = Pruner.Unstructured(model, targets, PruningAmount.Of(0.9), new MagnitudeCriterion(1), PruningScope.Global);
 
         var total = targets.Sum(t => report[t].Count);
         Assert.Equal((long)Math.Round(0.9 * total, MidpointRounding.ToEven), targets.Sum(t => report[t].Zeros));
@@ -48,7 +49,7 @@ public class PrunerTests
     public void Structured_pruning_of_filters_takes_their_bias_along()
     {
         using var model = Seeded();
-        var report = Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(4), new LnNormImportance(2), dim: 0);
+        var report = Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(4), new MagnitudeCriterion(2), dim: 0);
         Assert.Equal(4, report["conv2.weight"].DeadUnits);
         Assert.Equal(4, report["conv2.bias"].Zeros);
         Assert.True(report["conv2.bias"].Masked);
@@ -62,7 +63,7 @@ public class PrunerTests
     public void The_pruned_input_columns_show_as_dead_inputs()
     {
         using var model = Seeded();
-        var report = Pruner.Structured(model, ["fc1.weight"], PruningAmount.Of(0.25), new LnNormImportance(1), dim: 1);
+        var report = Pruner.Structured(model, ["fc1.weight"], PruningAmount.Of(0.25), new MagnitudeCriterion(1), dim: 1);
         Assert.Equal(100, report["fc1.weight"].DeadInputs);
         Assert.Equal(0, report["fc1.weight"].DeadUnits);
         Assert.Equal(0, report["fc1.bias"].Zeros);
@@ -74,7 +75,7 @@ public class PrunerTests
         long[] Mask(long seed)
         {
             using var model = Seeded();
-            using var random = new RandomImportance(seed);
+            using var random = new RandomCriterion(seed);
             var report = Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.3), random);
             Assert.Equal(14_400, report["fc1.weight"].Zeros); // 0.3 · 48,000
             return PyTorchReference.MaskOf(PruningMasks.Get(model, "fc1.weight")!);
@@ -83,7 +84,7 @@ public class PrunerTests
         Assert.NotEqual(Mask(5), Mask(6));
 
         using var structuredModel = Seeded();
-        using var structured = new RandomImportance(1);
+        using var structured = new RandomCriterion(1);
         Assert.Equal(30, Pruner.Structured(structuredModel, ["fc1.weight"], PruningAmount.Of(0.25), structured).Parameters.Single(p => p.Name == "fc1.weight").DeadUnits);
     }
 
@@ -93,17 +94,17 @@ public class PrunerTests
         using var model = Seeded();
         // Scores that favour the first half of fc3's entries: the second half is pruned whatever the weights.
         var scores = cat([ones(420), zeros(420)]).reshape(10, 84);
-        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Of(0.5), new GivenScoresImportance(new Dictionary<string, Tensor> { ["fc3.weight"] = scores }));
+        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Of(0.5), new GivenScoresCriterion(new Dictionary<string, Tensor> { ["fc3.weight"] = scores }));
         Assert.Equal(scores.to_type(ScalarType.Int64).flatten().data<long>().ToArray(), PyTorchReference.MaskOf(PruningMasks.Get(model, "fc3.weight")!));
         Assert.Contains("No importance scores were given for 'fc2.weight'",
-            Assert.Throws<ArgumentException>(() => Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new GivenScoresImportance(new Dictionary<string, Tensor>()))).Message);
+            Assert.Throws<ArgumentException>(() => Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new GivenScoresCriterion(new Dictionary<string, Tensor>()))).Message);
     }
 
     [Fact]
     public void A_custom_mask_composes_with_the_existing_one_and_is_validated()
     {
         using var model = Seeded();
-        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Exactly(10), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Exactly(10), new MagnitudeCriterion(1));
         var custom = ones(10, 84);
         custom[0] = zeros(84);
         var report = Pruner.ApplyMask(model, "fc3.weight", custom);
@@ -118,16 +119,16 @@ public class PrunerTests
     public void A_failure_while_computing_masks_leaves_the_model_exactly_as_it_was()
     {
         using var model = Seeded();
-        Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var before = Snapshot(model);
         var masksBefore = PruningMasks.Of(model).Select(m => (m.Name, PyTorchReference.MaskOf(m.Mask))).ToList();
 
         // fc3 has 840 weights: asking for 841 fails after fc2's mask was already computed.
         var e = Assert.ThrowsAny<ArgumentException>(() =>
-            Pruner.Unstructured(model, ["fc2.weight", "fc3.weight"], PruningAmount.Exactly(841), new LnNormImportance(1)));
+            Pruner.Unstructured(model, ["fc2.weight", "fc3.weight"], PruningAmount.Exactly(841), new MagnitudeCriterion(1)));
         Assert.Contains("amount=841 should be smaller than the number of parameters to prune=840", e.Message);
-        Assert.ThrowsAny<ArgumentException>(() => Pruner.Unstructured(model, ["fc1.weight", "nope.weight"], PruningAmount.Of(0.5), new LnNormImportance(1)));
-        Assert.ThrowsAny<ArgumentException>(() => Pruner.Structured(model, ["fc1.bias"], PruningAmount.Of(0.5), new LnNormImportance(1), dim: 1));
+        Assert.ThrowsAny<ArgumentException>(() => Pruner.Unstructured(model, ["fc1.weight", "nope.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1)));
+        Assert.ThrowsAny<ArgumentException>(() => Pruner.Structured(model, ["fc1.bias"], PruningAmount.Of(0.5), new MagnitudeCriterion(1), dim: 1));
 
         var after = Snapshot(model);
         foreach (var (name, values) in before)
@@ -141,7 +142,7 @@ public class PrunerTests
     public void Making_pruning_permanent_keeps_the_zeros_but_drops_the_mask()
     {
         using var model = Seeded();
-        Pruner.Unstructured(model, ["fc1.weight", "fc2.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight", "fc2.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         Assert.Equal(1, PruningMasks.MakePermanent(model, "fc1.weight"));
         Assert.Null(PruningMasks.Get(model, "fc1.weight"));
         Assert.NotNull(PruningMasks.Get(model, "fc2.weight"));
@@ -156,8 +157,8 @@ public class PrunerTests
     {
         using var model = Seeded();
         var before = Snapshot(model);
-        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.8), new LnNormImportance(1), PruningScope.Global);
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.8), new MagnitudeCriterion(1), PruningScope.Global);
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         Assert.Equal(5, PruningMasks.Reset(model));
         Assert.False(PruningMasks.Any(model));
         var after = Snapshot(model);
@@ -169,7 +170,7 @@ public class PrunerTests
     public void Masks_follow_the_model_to_another_device_and_stay_exactly_applied()
     {
         using var model = Seeded();
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         model.to(CPU); // replaces the parameters; masks are keyed by module and name
         using (no_grad())
             model.named_parameters().Single(p => p.name == "fc1.weight").parameter.add_(1);

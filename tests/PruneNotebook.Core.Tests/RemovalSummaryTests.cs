@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Surgery;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public class RemovalSummaryTests
     {
         manual_seed(0);
         using var model = new LeNet5();
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5, MaxFraction: 0.25), measurement: Quick);
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), MaxFraction: 0.25), measurement: Quick);
 
         var removal = report.Removal!;
         // Half of conv1 (6), conv2 (16), fc1 (120), fc2 (84) is 3 + 8 + 60 + 42; a quarter, rounded down, is 1 + 4 + 30 + 21. fc3's logits are not asked for.
@@ -32,7 +33,7 @@ public class RemovalSummaryTests
     {
         manual_seed(0);
         using var model = GroupedConvNet();
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5), inputShape: [1, 1, 8, 8], measurement: Quick);
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 8, 8], measurement: Quick);
 
         // conv1's and conv2's 8 channels each would lose 4, but the grouped conv2 cannot be cut; conv3 loses 2 of 4.
         Assert.Equal((10L, 2L), (report.Removal!.Requested, report.Removal.Removed));
@@ -47,7 +48,7 @@ public class RemovalSummaryTests
     {
         manual_seed(0);
         using var model = new LeNet5();
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5, RoundTo: 4), measurement: Quick);
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5), RoundTo: 4), measurement: Quick);
         // Kept counts rounded to multiples of 4 are what was asked: 6 → 4 (2 go), 16 → 8, 120 → 60, 84 → 44 (40 go).
         Assert.Equal((110L, 110L), (report.Removal!.Requested, report.Removal.Removed));
         Assert.Empty(report.Removal.Kept);

@@ -3,6 +3,7 @@ using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Tests;
@@ -26,7 +27,7 @@ public class ScheduledPruningTests(FashionMnistFixture fixture) : IClassFixture<
         var options = new TrainerOptions(Epochs: 3, BatchSize: 100, LearningRate: 1e-3);
         // 30 steps per epoch: prune at 0, 10, ..., 40 to reach 80 % by step 40.
         var schedule = new GradualSchedule(0.2, 0.8, startStep: 0, frequency: 10, prunings: 4);
-        var history = ScheduledPruning.Gradual(model, train, test, schedule, options);
+        var history = ScheduledPruning.Run(model, train, test, schedule, options, scope: PruningScope.Global);
 
         Assert.Equal(3, history.Stages.Count);
         var targets = Pruner.DefaultTargets(model);
@@ -44,11 +45,62 @@ public class ScheduledPruningTests(FashionMnistFixture fixture) : IClassFixture<
         using var test = fixture.Data.Test.Subset(arange(1_000));
         using var model = Trained(train);
         var schedule = new IterativeSchedule(0.9, rounds: 3);
-        var history = ScheduledPruning.Iterative(model, train, test, schedule, new TrainerOptions(BatchSize: 100));
+        var history = ScheduledPruning.Run(model, train, test, schedule, new TrainerOptions(BatchSize: 100), scope: PruningScope.Global);
         Assert.Equal([1, 2, 3], history.Stages.Select(s => s.Stage));
         for (var r = 0; r < 3; r++)
             Assert.Equal(schedule.TargetAt(r)!.Value, history.Stages[r].Sparsity, 4);
         Assert.All(history.Stages, s => Assert.NotNull(s.AccuracyBeforeFineTuning));
+    }
+
+    [Fact]
+    public void A_schedule_defined_outside_the_library_runs_through_scheduled_pruning()
+    {
+        using var train = fixture.Data.Train.Subset(arange(3_000));
+        using var test = fixture.Data.Test.Subset(arange(1_000));
+        using var model = Trained(train);
+        // 30 steps per epoch: 30 % before training, 60 % after step 45 (in the second epoch).
+        var schedule = new StaircaseSchedule((0, 0.3), (45, 0.6));
+        var history = ScheduledPruning.Run(model, train, test, schedule, new TrainerOptions(Epochs: 2, BatchSize: 100, LearningRate: 1e-3));
+
+        Assert.Equal("staircase to 60 %", history.Schedule);
+        Assert.Equal([0.3, 0.6], history.Stages.Select(s => Math.Round(s.Sparsity, 3)));
+        Assert.NotNull(history.Stages[0].AccuracyBeforeFineTuning);
+        // Local scope by default: every layer on its own holds 60 % zeros (rounded half to even per layer).
+        var report = SparsityReport.Create(model);
+        foreach (var target in Pruner.DefaultTargets(model))
+            Assert.Equal(Math.Round(0.6 * report[target].Count, MidpointRounding.ToEven), report[target].Zeros);
+    }
+
+    [Fact]
+    public void A_one_shot_schedule_prunes_at_its_step_not_before_training()
+    {
+        using var train = fixture.Data.Train.Subset(arange(2_000));
+        using var test = fixture.Data.Test.Subset(arange(500));
+        using var model = Trained(train);
+        var history = ScheduledPruning.Run(model, train, test, new OneShotSchedule(0.5, step: 10), new TrainerOptions(Epochs: 1, BatchSize: 100));
+        Assert.Null(Assert.Single(history.Stages).AccuracyBeforeFineTuning); // nothing was pruned before training
+        Assert.Equal(0.5, history.Final!.Sparsity, 4);
+    }
+
+    [Fact]
+    public void A_criterion_that_cannot_score_weights_is_refused_before_training()
+    {
+        using var train = fixture.Data.Train.Subset(arange(200));
+        using var model = new LeNet300_100();
+        var error = Assert.Throws<ArgumentException>(() =>
+            ScheduledPruning.Run(model, train, train, new OneShotSchedule(0.5), new TrainerOptions(Epochs: 1), criterion: new BatchNormScaleCriterion()));
+        Assert.StartsWith("The bn criterion scores whole units, not single weights", error.Message);
+        Assert.False(PruningMasks.Any(model));
+    }
+
+    /// <summary>A schedule the library does not know: fixed sparsities at fixed optimizer steps.</summary>
+    private sealed class StaircaseSchedule(params (long Step, double Sparsity)[] stairs) : IPruningSchedule
+    {
+        public string Name => $"staircase to {FinalSparsity * 100:0} %";
+
+        public double FinalSparsity => stairs[^1].Sparsity;
+
+        public double? TargetAt(long step) => stairs.Where(s => s.Step == step).Select(s => (double?)s.Sparsity).FirstOrDefault();
     }
 
     [Fact]
@@ -57,7 +109,7 @@ public class ScheduledPruningTests(FashionMnistFixture fixture) : IClassFixture<
         using var train = fixture.Data.Train.Subset(arange(3_000));
         using var test = fixture.Data.Test.Subset(arange(1_000));
         using var model = Trained(train);
-        Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc2.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().flatten().data<float>().ToArray());
 
         var report = Sensitivity.Analyze(model, test, [0.0, 0.5, 1.0]);

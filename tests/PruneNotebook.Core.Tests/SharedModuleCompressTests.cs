@@ -1,3 +1,5 @@
+using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using TensorDataset = PruneNotebook.Core.Data.TensorDataset;
 using TorchSharp.Modules;
@@ -26,8 +28,8 @@ public class SharedModuleCompressTests
         using var original = new SharedReluCnn(shared: true);
         CopyWeights(shared, original);
 
-        var report = NetworkSurgery.Compress(shared, new CompressionOptions(0.5), inputShape: [1, 3, 16, 16], measurement: Quick);
-        NetworkSurgery.Compress(separate, new CompressionOptions(0.5), inputShape: [1, 3, 16, 16], measurement: Quick);
+        var report = NetworkSurgery.Compress(shared, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 3, 16, 16], measurement: Quick);
+        NetworkSurgery.Compress(separate, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 3, 16, 16], measurement: Quick);
 
         // 3·8·9+8 + 8·16·9+16 + 16·16·9+16 + 16·10+10 = 224 + 1,168 + 2,320 + 170.
         Assert.Equal(3_882, Parameters(shared));
@@ -55,8 +57,8 @@ public class SharedModuleCompressTests
         var kept1 = L1Kept(Layer<Conv2d>(shared, "features.conv1"), 4);
         var kept2 = L1Kept(Layer<Conv2d>(shared, "features.conv2"), 8);
 
-        var report = NetworkSurgery.Compress(shared, new CompressionOptions(0.5), inputShape: [1, 1, 16, 16], measurement: Quick);
-        NetworkSurgery.Compress(separate, new CompressionOptions(0.5), inputShape: [1, 1, 16, 16], measurement: Quick);
+        var report = NetworkSurgery.Compress(shared, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 16, 16], measurement: Quick);
+        NetworkSurgery.Compress(separate, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 16, 16], measurement: Quick);
 
         // Before 1·8·9+8 + 8·16·9+16 + 256·10+10 = 3,818; after 1·4·9+4 + 4·8·9+8 + 8·16·10+10 = 40 + 296 + 1,290.
         Assert.Equal((3_818L, 1_626L), (report.Before.Parameters, report.After.Parameters));
@@ -85,7 +87,7 @@ public class SharedModuleCompressTests
         var norms = (L1(stem) + L1(conv)).data<float>().ToArray();
         var kept = Enumerable.Range(0, 8).OrderByDescending(i => norms[i]).Take(4).Order().Select(i => (long)i).ToArray();
 
-        var report = NetworkSurgery.Compress(model, new CompressionOptions(0.5), inputShape: [1, 1, 8, 8], measurement: Quick);
+        var report = NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 8, 8], measurement: Quick);
 
         Assert.Equal((4L, 4L, 4L), (Layer<Conv2d>(model, "stem").out_channels, Layer<Conv2d>(model, "block.conv").in_channels, Layer<Conv2d>(model, "block.conv").out_channels));
         Assert.Equal(4, Layer<BatchNorm2d>(model, "block.bn").num_features);
@@ -107,8 +109,8 @@ public class SharedModuleCompressTests
         CopyWeights(shared, separate);
         separate.eval();
 
-        var report = NetworkSurgery.Compress(shared, new CompressionOptions(0.5), inputShape: [1, 1, 8, 8], measurement: Quick);
-        NetworkSurgery.Compress(separate, new CompressionOptions(0.5), inputShape: [1, 1, 8, 8], measurement: Quick);
+        var report = NetworkSurgery.Compress(shared, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 8, 8], measurement: Quick);
+        NetworkSurgery.Compress(separate, new CompressionOptions(PruningAmount.Of(0.5)), inputShape: [1, 1, 8, 8], measurement: Quick);
 
         // Three groups of 16 halve: the residual stream (stem, both conv2) and each block's inner channels.
         Assert.Equal(8, Layer<Conv2d>(shared, "layer1.conv1").out_channels);
@@ -128,9 +130,11 @@ public class SharedModuleCompressTests
         using var separate = new SharedReluCnn(shared: false);
         CopyWeights(shared, separate);
         using var data = new TensorDataset(randn([24, 3, 16, 16], generator: new Generator(5)), zeros(24, ScalarType.Int64));
-        var apoz = new ApozImportance(data, batches: 2, batchSize: 12);
-        var fromShared = apoz.Score(shared, DependencyGraph.Build(shared, [1, 3, 16, 16]).Groups.Where(g => g.IsPrunable).ToList());
-        var fromSeparate = apoz.Score(separate, DependencyGraph.Build(separate, [1, 3, 16, 16]).Groups.Where(g => g.IsPrunable).ToList());
+        var apoz = new ApozCriterion(batches: 2, batchSize: 12);
+        using var sharedContext = new ScoringContext(shared, data);
+        using var separateContext = new ScoringContext(separate, data);
+        var fromShared = apoz.ScoreGroups(DependencyGraph.Build(shared, [1, 3, 16, 16]).Groups.Where(g => g.IsPrunable).ToList(), sharedContext);
+        var fromSeparate = apoz.ScoreGroups(DependencyGraph.Build(separate, [1, 3, 16, 16]).Groups.Where(g => g.IsPrunable).ToList(), separateContext);
         Assert.Equal(3, fromShared.Count);
         for (var i = 0; i < 3; i++)
             Assert.Equal(fromSeparate[i]!.data<float>().ToArray(), fromShared[i]!.data<float>().ToArray());

@@ -4,6 +4,7 @@ using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -205,7 +206,7 @@ public sealed class TrainingRunTests : IDisposable
         using var train = Synthetic(200, 1);
         var path = Path.Combine(_folder, "pruned.ckpt");
         using var model = Mlp(1);
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         new Trainer(new TrainerOptions(Epochs: 1, CheckpointPath: path)).Fit(model, train);
         using var other = Mlp(2);
         new Trainer(new TrainerOptions(Epochs: 2, CheckpointPath: path)).Fit(other, train, resumeFrom: path);

@@ -1,5 +1,6 @@
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
 using static TorchSharp.torch;
 
@@ -12,11 +13,11 @@ public class TrimTests
     {
         manual_seed(0);
         using var model = new LeNet5();
-        Pruner.Structured(model, ["conv1.weight"], PruningAmount.Exactly(2), new LnNormImportance(2));
-        Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(6), new LnNormImportance(2));
-        Pruner.Structured(model, ["fc1.weight"], PruningAmount.Exactly(40), new LnNormImportance(1));
-        Pruner.Structured(model, ["fc2.weight"], PruningAmount.Exactly(4), new LnNormImportance(1), dim: 1); // 4 dead inputs of fc2 = 4 unused fc1 units
-        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Structured(model, ["conv1.weight"], PruningAmount.Exactly(2), new MagnitudeCriterion(2));
+        Pruner.Structured(model, ["conv2.weight"], PruningAmount.Exactly(6), new MagnitudeCriterion(2));
+        Pruner.Structured(model, ["fc1.weight"], PruningAmount.Exactly(40), new MagnitudeCriterion(1));
+        Pruner.Structured(model, ["fc2.weight"], PruningAmount.Exactly(4), new MagnitudeCriterion(1), dim: 1); // 4 dead inputs of fc2 = 4 unused fc1 units
+        Pruner.Unstructured(model, ["fc3.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         var keptConv2 = PruningMasks.Get(model, "conv2.weight")!.reshape(16, -1).any(1);
         var liveFc1Units = PruningMasks.Get(model, "fc1.weight")!.any(1).logical_and(PruningMasks.Get(model, "fc2.weight")!.any(0)).sum().item<long>();
         var expectedConv2 = model.named_parameters().Single(p => p.name == "conv2.weight").parameter.detach()

@@ -1,6 +1,7 @@
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization.Initialization;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -149,7 +150,7 @@ public class WeightInitTests
     public void Pruned_weights_stay_zero_after_reinitialization()
     {
         using var model = new LeNet300_100();
-        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new LnNormImportance(1));
+        Pruner.Unstructured(model, ["fc1.weight"], PruningAmount.Of(0.5), new MagnitudeCriterion(1));
         using var mask = PruningMasks.Get(model, "fc1.weight")!.clone();
         WeightInit.Apply(model, new XavierNormal(), seed: 9);
         var weight = model.named_parameters().Single(p => p.name == "fc1.weight").parameter;

@@ -51,6 +51,16 @@ public sealed class SurgeryMagicTests : KernelTestBase
     }
 
     [Fact]
+    public async Task Compress_by_a_count_removes_that_many_units_per_layer_with_any_criterion()
+    {
+        var html = await DisplayedHtml("#!compress mlp --amount 20 --criterion random --seed 1");
+        Assert.Contains("LeNet300_100 · compress random 20 units per group local", html);
+        var layers = Variable<LeNet300_100>("mlp").named_modules().ToDictionary(m => m.name, m => m.module);
+        Assert.Equal(280, ((Linear)layers["fc1"]).out_features);
+        Assert.Equal(80, ((Linear)layers["fc2"]).out_features);
+    }
+
+    [Fact]
     public async Task Drop_layers_ranks_the_candidates()
     {
         await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var resnet = new PruneNotebook.Core.Models.ResNet20(blocksPerStage: 2);"));
@@ -85,9 +95,12 @@ public sealed class SurgeryMagicTests : KernelTestBase
     }
 
     [Theory]
-    [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, bn, taylor or apoz")]
+    [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn")]
     [InlineData("#!compress model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>")]
-    [InlineData("#!compress model --amount 1", "Compressing would remove all 6 units of 'conv1': lower the amount")]
+    [InlineData("#!compress model --amount 0.5 --seed 2", "--seed applies to --criterion random, not l1: drop --seed, or choose random.")]
+    [InlineData("#!compress model --amount 1.0", "Compressing would remove all 6 units of 'conv1': lower the amount")]
+    [InlineData("#!compress model --amount 7", "amount=7 should be smaller than the number of units of 'conv1'=6")]
+    [InlineData("#!compress model --amount 150%", "--amount: amount=1.5 should either be a float in the range [0, 1] or a non-negative integer")]
     [InlineData("#!compress model --amount 0.5 --ignore fc9", "LeNet5 has no layer 'fc9' to ignore")]
     [InlineData("#!compress model --amount 0.5 --round-to eight", "--round-to 'eight' is not a whole number")]
     [InlineData("#!compress convnet --amount 0.5", "The input shape of Sequential is not known: pass one with the batch dimension")]

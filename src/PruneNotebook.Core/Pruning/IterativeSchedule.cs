@@ -9,18 +9,18 @@ namespace PruneNotebook.Core.Pruning;
 /// <param name="rounds">Number of prune → fine-tune rounds (≥ 1).</param>
 /// <param name="fineTuneEpochs">Epochs of fine-tuning after each pruning (≥ 1).</param>
 /// <param name="learningRateFactor">Fine-tuning learning rate as a fraction of the training rate (Han: 0.1).</param>
-public sealed class IterativeSchedule(double finalSparsity, int rounds, int fineTuneEpochs = 1, double learningRateFactor = 0.1) : IPruningSchedule
+public sealed class IterativeSchedule(double finalSparsity, int rounds, int fineTuneEpochs = 1, double learningRateFactor = 0.1) : IPruningRounds
 {
     /// <inheritdoc />
     public double FinalSparsity { get; } = ScheduleChecks.Sparsity(finalSparsity, nameof(finalSparsity));
 
-    /// <summary>Number of rounds.</summary>
+    /// <inheritdoc />
     public int Rounds { get; } = rounds >= 1 ? rounds : throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "At least one round is needed.");
 
-    /// <summary>Fine-tuning epochs per round.</summary>
+    /// <inheritdoc />
     public int FineTuneEpochs { get; } = fineTuneEpochs >= 1 ? fineTuneEpochs : throw new ArgumentOutOfRangeException(nameof(fineTuneEpochs), fineTuneEpochs, "At least one fine-tuning epoch is needed.");
 
-    /// <summary>Learning-rate factor for fine-tuning.</summary>
+    /// <inheritdoc />
     public double LearningRateFactor { get; } = learningRateFactor > 0 && learningRateFactor <= 1
         ? learningRateFactor
         : throw new ArgumentOutOfRangeException(nameof(learningRateFactor), learningRateFactor, "The learning-rate factor must be in (0, 1].");

@@ -1,3 +1,5 @@
+using PruneNotebook.Core.Scoring;
+using TensorDataset = PruneNotebook.Core.Data.TensorDataset;
 using PruneNotebook.Core.Reports;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -49,21 +51,27 @@ public static class Pruner
     /// <param name="model">The model; its parameters are changed in place.</param>
     /// <param name="parameters">Qualified parameter names, e.g. <c>conv1.weight</c>, <c>fc1.bias</c>.</param>
     /// <param name="amount">Fraction of the still-unpruned entries, or a count.</param>
-    /// <param name="importance">The criterion, e.g. <see cref="LnNormImportance"/> (magnitude).</param>
-    /// <param name="scope">Local or global.</param>
+    /// <param name="criterion">A criterion that scores entries (<see cref="IEntryCriterion"/>), e.g. <see cref="MagnitudeCriterion"/>.</param>
+    /// <param name="scope">Local (default) or global.</param>
+    /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
-    /// <exception cref="ArgumentException">Unknown parameter, or an amount larger than what is left; nothing was changed.</exception>
-    public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, IImportance importance, PruningScope scope = PruningScope.Local)
+    /// <exception cref="ArgumentException">
+    /// Unknown parameter, an amount larger than what is left, a criterion that cannot score entries or lacks its data;
+    /// nothing was changed.
+    /// </exception>
+    public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion,
+        PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
         var targets = Targets(model, parameters);
-        ArgumentNullException.ThrowIfNull(importance);
-        Commit(model, UnstructuredMasks(targets, amount, importance, scope));
+        var entries = CriterionScoring.Entries(criterion);
+        using var context = new ScoringContext(model, data);
+        Commit(model, UnstructuredMasks(targets, amount, entries, scope, context));
         return SparsityReport.Create(model);
     }
 
     /// <summary>The composed masks unstructured pruning would commit; the model is not touched.</summary>
     private static List<(nn.Module Module, string Parameter, Tensor Mask)> UnstructuredMasks(
-        (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, PruningAmount amount, IImportance importance, PruningScope scope)
+        (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, PruningAmount amount, IEntryCriterion criterion, PruningScope scope, ScoringContext context)
     {
         var masks = new List<(nn.Module, string, Tensor)>();
         using (var scope0 = NewDisposeScope())
@@ -71,13 +79,13 @@ public static class Pruner
             var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
             foreach (var group in groups)
             {
-                // Scores are the caller's to overwrite (IImportance returns new tensors): they become the keep masks in
+                // Scores are the caller's to overwrite (criteria return new tensors): they become the keep masks in
                 // place. Existing masks restrict what may be chosen: their pruned entries score +∞ and stay pruned.
                 var existing = group.Select(t => PruningMasks.Get(t.Module, t.Parameter)?.to(t.Value.device)).ToArray();
                 var segments = new Tensor[group.Length];
                 for (var i = 0; i < group.Length; i++)
                 {
-                    var score = importance.Score(group[i].Value, group[i].Name);
+                    var score = criterion.ScoreEntries(group[i].Value, group[i].Name, context);
                     segments[i] = (score.dtype == ScalarType.Float32 ? score : score.to_type(ScalarType.Float32)).flatten().contiguous();
                     if (existing[i] is { } old)
                         segments[i].masked_fill_(old.flatten().eq(0), float.PositiveInfinity);
@@ -107,17 +115,28 @@ public static class Pruner
     /// <param name="model">The model; its parameters are changed in place.</param>
     /// <param name="parameters">Qualified weight names.</param>
     /// <param name="amount">Fraction of the still-alive units, or a count of units.</param>
-    /// <param name="importance">The unit criterion, e.g. <c>new LnNormImportance(2)</c>.</param>
+    /// <param name="criterion">
+    /// A criterion that scores units (<see cref="IUnitCriterion"/>, e.g. <c>new MagnitudeCriterion(2)</c>), or one that scores
+    /// channel groups (<see cref="IGroupCriterion"/>, e.g. <see cref="BatchNormScaleCriterion"/>): that one scores a layer's
+    /// output units (dim 0) through the group the layer produces.
+    /// </param>
     /// <param name="dim">The dimension whose slices are units.</param>
-    /// <param name="scope">Local or global.</param>
+    /// <param name="scope">Local (default) or global.</param>
+    /// <param name="data">Data for a criterion that measures on it (Taylor, APoZ); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
-    /// <exception cref="ArgumentException">Unknown parameter, a dimension it does not have, or an amount larger than what is left.</exception>
-    public static SparsityReport Structured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, IImportance importance, int dim = 0, PruningScope scope = PruningScope.Local)
+    /// <exception cref="ArgumentException">
+    /// Unknown parameter, a dimension it does not have, an amount larger than what is left, or a criterion that cannot
+    /// score these units or lacks its data; nothing was changed.
+    /// </exception>
+    public static SparsityReport Structured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion, int dim = 0,
+        PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
         var targets = Targets(model, parameters);
-        ArgumentNullException.ThrowIfNull(importance);
+        ArgumentNullException.ThrowIfNull(criterion);
         foreach (var t in targets.Where(t => dim < 0 || dim >= t.Value.dim()))
             throw new ArgumentException($"'{t.Name}' has {t.Value.dim()} dimensions, so it has no dimension {dim} to prune along: expected 0..{t.Value.dim() - 1}.", nameof(dim));
+        CriterionScoring.CheckUnits(criterion, dim);
+        using var context = new ScoringContext(model, data);
         var masks = new List<(nn.Module, string, Tensor)>();
         using (var scope0 = NewDisposeScope())
         {
@@ -126,7 +145,7 @@ public static class Pruner
             {
                 var current = group.Select(t => PruningMasks.CurrentOrOnes(t.Module, t.Parameter, t.Value)).ToArray();
                 var alive = cat(current.Select(m => UnitsAlive(m, dim)).ToArray());
-                var scores = cat(group.Select(t => importance.ScoreUnits(t.Value, t.Name, dim).to_type(ScalarType.Float32)).ToArray());
+                var scores = cat(group.Select(t => CriterionScoring.Units(criterion, t.Value, t.Name, dim, context).to_type(ScalarType.Float32)).ToArray());
                 var k = amount.Resolve(count_nonzero(alive).cpu().item<long>(), "units to prune");
                 var chosen = KSmallest.Select(scores, alive, k);
                 long offset = 0;
@@ -157,19 +176,28 @@ public static class Pruner
     /// for <see cref="PruningScope.Global"/>, each on its own for <see cref="PruningScope.Local"/>. Already-masked entries
     /// count; parameters already as sparse are left alone. This is the step the schedules take.
     /// </summary>
+    /// <param name="model">The model; its parameters are changed in place.</param>
+    /// <param name="parameters">Qualified parameter names.</param>
+    /// <param name="sparsity">The sparsity to reach (0..1).</param>
+    /// <param name="criterion">A criterion that scores entries.</param>
+    /// <param name="scope">Local (default: each parameter reaches the sparsity) or global (all of them together).</param>
+    /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> is outside [0, 1].</exception>
-    public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, IImportance importance, PruningScope scope = PruningScope.Global)
+    /// <exception cref="ArgumentException">Unknown parameter, or a criterion that cannot score entries or lacks its data.</exception>
+    public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, ICriterion criterion,
+        PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
-        PruneToWithoutReport(model, parameters, sparsity, importance, scope);
+        using var context = new ScoringContext(model, data);
+        PruneToWithoutReport(model, parameters, sparsity, criterion, scope, context);
         return SparsityReport.Create(model);
     }
 
     /// <summary><see cref="PruneTo"/> without the report, for the schedules' per-step hook.</summary>
-    internal static void PruneToWithoutReport(nn.Module model, IReadOnlyList<string> parameters, double sparsity, IImportance importance, PruningScope scope)
+    internal static void PruneToWithoutReport(nn.Module model, IReadOnlyList<string> parameters, double sparsity, ICriterion criterion, PruningScope scope, ScoringContext context)
     {
         if (!(sparsity >= 0 && sparsity <= 1))
             throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "The target sparsity must be in [0, 1].");
-        ArgumentNullException.ThrowIfNull(importance);
+        var entries = CriterionScoring.Entries(criterion);
         var targets = Targets(model, parameters);
         var masked = targets.Select(t => MaskedCount(t.Module, t.Parameter)).ToArray();
         // Each group prunes exactly the entries it is short of: all targets together (global) or each alone (local).
@@ -181,7 +209,7 @@ public static class Pruner
         {
             var more = (long)Math.Round(sparsity * total, MidpointRounding.ToEven) - alreadyMasked;
             if (more > 0)
-                masks.AddRange(UnstructuredMasks(group, PruningAmount.Exactly(more), importance, PruningScope.Global));
+                masks.AddRange(UnstructuredMasks(group, PruningAmount.Exactly(more), entries, PruningScope.Global, context));
         }
         Commit(model, masks);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Reports;
@@ -6,57 +7,60 @@ using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Pruning;
 
-/// <summary>Runs pruning schedules with training: one-shot then fine-tune, Han's iterative rounds, Zhu &amp; Gupta's gradual pruning.</summary>
+/// <summary>Runs any pruning schedule with training: one-shot then fine-tune, Han's iterative rounds, Zhu &amp; Gupta's gradual pruning, or one of your own.</summary>
 public static class ScheduledPruning
 {
     /// <summary>
-    /// Prunes to the schedule's sparsity once, then fine-tunes for <paramref name="fineTune"/>'s epochs; one stage per epoch.
+    /// Trains <paramref name="model"/> while pruning it as <paramref name="schedule"/> says. A schedule with rounds
+    /// (<see cref="IPruningRounds"/>, e.g. <see cref="IterativeSchedule"/>) prunes to <c>TargetAt(r)</c> and then fine-tunes
+    /// for its <see cref="IPruningRounds.FineTuneEpochs"/> at <see cref="IPruningRounds.LearningRateFactor"/> × the learning
+    /// rate of <paramref name="training"/>, round after round: one stage per round. Any other schedule (e.g.
+    /// <see cref="OneShotSchedule"/>, <see cref="GradualSchedule"/>) trains with <paramref name="training"/> and prunes to
+    /// <c>TargetAt(step)</c> before training (step 0) and after every optimizer step that has a target (counted from the
+    /// start of this run): one stage per epoch.
     /// </summary>
-    /// <param name="model">A trained classifier; pruned and fine-tuned in place.</param>
-    /// <param name="train">Fine-tuning data.</param>
+    /// <param name="model">A trained classifier; pruned and trained in place.</param>
+    /// <param name="train">Training data; also the data a criterion that measures on data (Taylor) uses.</param>
     /// <param name="test">Evaluation data.</param>
-    /// <param name="schedule">The one-shot schedule.</param>
-    /// <param name="fineTune">Fine-tuning options (epochs, learning rate, …).</param>
+    /// <param name="schedule">Any schedule.</param>
+    /// <param name="training">Training options (epochs, learning rate, …); for rounds, the base of each round's fine-tuning.</param>
     /// <param name="targets">Parameters to prune; default <see cref="Pruner.DefaultTargets"/>.</param>
-    /// <param name="importance">Criterion; default magnitude (L1).</param>
-    /// <param name="scope">Global (default) or local.</param>
+    /// <param name="criterion">A criterion that scores entries; default magnitude (L1).</param>
+    /// <param name="scope">Local (default: each parameter reaches the sparsity) or global.</param>
     /// <param name="progress">Receives each stage as it completes.</param>
     /// <param name="cancellationToken">Stops at the next batch.</param>
-    public static PruningHistory OneShot(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, OneShotSchedule schedule, TrainerOptions fineTune,
-        IReadOnlyList<string>? targets = null, IImportance? importance = null, PruningScope scope = PruningScope.Global,
+    /// <returns>The accuracy before pruning and one stage per epoch or round.</returns>
+    /// <exception cref="ArgumentException">Unknown parameter, or a criterion that cannot score entries.</exception>
+    public static PruningHistory Run(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IPruningSchedule schedule, TrainerOptions training,
+        IReadOnlyList<string>? targets = null, ICriterion? criterion = null, PruningScope scope = PruningScope.Local,
         IProgress<PruningStage>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        var (names, criterion) = Defaults(model, targets, importance);
-        var dense = Trainer.Evaluate(model, test).Accuracy;
-        Pruner.PruneTo(model, names, schedule.FinalSparsity, criterion, scope);
-        var afterPruning = Trainer.Evaluate(model, test).Accuracy;
-        var stages = new List<PruningStage>();
-        var trainer = new Trainer(fineTune);
-        var epochProgress = new EpochStages(stages, progress, () => Sparsity(model, names), batchesPerEpoch: Batches(train, fineTune), afterPruning);
-        trainer.Fit(model, train, test, progress: epochProgress, cancellationToken: cancellationToken);
-        return new PruningHistory(schedule.Name, model.GetType().Name, dense, stages);
-    }
-
-    /// <summary>
-    /// Han et al.'s iterative pruning: each round prunes to the schedule's next sparsity, then fine-tunes for
-    /// <see cref="IterativeSchedule.FineTuneEpochs"/> epochs at <see cref="IterativeSchedule.LearningRateFactor"/> × the
-    /// learning rate of <paramref name="training"/>. One stage per round.
-    /// </summary>
-    public static PruningHistory Iterative(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IterativeSchedule schedule, TrainerOptions training,
-        IReadOnlyList<string>? targets = null, IImportance? importance = null, PruningScope scope = PruningScope.Global,
-        IProgress<PruningStage>? progress = null, CancellationToken cancellationToken = default)
-    {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(training);
-        var (names, criterion) = Defaults(model, targets, importance);
+        var names = targets ?? Pruner.DefaultTargets(model);
+        var chosen = criterion ?? new MagnitudeCriterion(1);
+        CriterionScoring.Entries(chosen);
+        using var context = new ScoringContext(model, train);
+        return schedule is IPruningRounds rounds
+            ? InRounds(model, train, test, rounds, training, names, chosen, scope, context, progress, cancellationToken)
+            : BySteps(model, train, test, schedule, training, names, chosen, scope, context, progress, cancellationToken);
+    }
+
+    /// <summary>Optimizer steps in one epoch of <paramref name="train"/>.</summary>
+    public static long Batches(TensorDataset train, TrainerOptions options) => (train.Count + options.BatchSize - 1) / options.BatchSize;
+
+    private static PruningHistory InRounds(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IPruningRounds schedule, TrainerOptions training,
+        IReadOnlyList<string> names, ICriterion criterion, PruningScope scope, ScoringContext context, IProgress<PruningStage>? progress, CancellationToken cancellationToken)
+    {
         var dense = Trainer.Evaluate(model, test).Accuracy;
         var stages = new List<PruningStage>();
         long steps = 0;
         for (var round = 0; round < schedule.Rounds; round++)
         {
             var watch = Stopwatch.StartNew();
-            Pruner.PruneTo(model, names, schedule.TargetAt(round)!.Value, criterion, scope);
+            if (schedule.TargetAt(round) is { } target)
+                Pruner.PruneToWithoutReport(model, names, target, criterion, scope, context);
             var afterPruning = Trainer.Evaluate(model, test).Accuracy;
             var options = training with
             {
@@ -74,34 +78,25 @@ public static class ScheduledPruning
         return new PruningHistory(schedule.Name, model.GetType().Name, dense, stages);
     }
 
-    /// <summary>
-    /// Zhu &amp; Gupta's gradual pruning: trains with <paramref name="training"/> and raises the sparsity at the schedule's
-    /// steps (counted in optimizer steps from the start of this run; step 0 prunes before training). One stage per epoch.
-    /// </summary>
-    public static PruningHistory Gradual(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, GradualSchedule schedule, TrainerOptions training,
-        IReadOnlyList<string>? targets = null, IImportance? importance = null, PruningScope scope = PruningScope.Global,
-        IProgress<PruningStage>? progress = null, CancellationToken cancellationToken = default)
+    private static PruningHistory BySteps(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IPruningSchedule schedule, TrainerOptions training,
+        IReadOnlyList<string> names, ICriterion criterion, PruningScope scope, ScoringContext context, IProgress<PruningStage>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        var (names, criterion) = Defaults(model, targets, importance);
         var dense = Trainer.Evaluate(model, test).Accuracy;
+        double? afterPruning = null;
         if (schedule.TargetAt(0) is { } first)
-            Pruner.PruneTo(model, names, first, criterion, scope);
+        {
+            Pruner.PruneToWithoutReport(model, names, first, criterion, scope, context);
+            afterPruning = Trainer.Evaluate(model, test).Accuracy;
+        }
         var stages = new List<PruningStage>();
-        var epochProgress = new EpochStages(stages, progress, () => Sparsity(model, names), Batches(train, training), null);
+        var epochProgress = new EpochStages(stages, progress, () => Sparsity(model, names), Batches(train, training), afterPruning);
         new Trainer(training).Fit(model, train, test, progress: epochProgress, cancellationToken: cancellationToken, afterStep: step =>
         {
             if (schedule.TargetAt(step) is { } target)
-                Pruner.PruneToWithoutReport(model, names, target, criterion, scope);
+                Pruner.PruneToWithoutReport(model, names, target, criterion, scope, context);
         });
         return new PruningHistory(schedule.Name, model.GetType().Name, dense, stages);
     }
-
-    /// <summary>Optimizer steps in one epoch of <paramref name="train"/>.</summary>
-    public static long Batches(TensorDataset train, TrainerOptions options) => (train.Count + options.BatchSize - 1) / options.BatchSize;
-
-    private static (IReadOnlyList<string>, IImportance) Defaults(nn.Module model, IReadOnlyList<string>? targets, IImportance? importance) =>
-        (targets ?? Pruner.DefaultTargets(model), importance ?? new LnNormImportance(1));
 
     private static double Sparsity(nn.Module model, IReadOnlyList<string> targets) => SparsityReport.Create(model).SparsityOf(targets);
 

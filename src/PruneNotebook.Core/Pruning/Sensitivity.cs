@@ -1,3 +1,4 @@
+using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Reports;
@@ -14,22 +15,23 @@ public static class Sensitivity
     /// parameter back bit for bit. Pruning masks the model already has are left as they are.
     /// </summary>
     /// <param name="model">A classifier.</param>
-    /// <param name="data">Validation data.</param>
+    /// <param name="data">Validation data; also the data a criterion that measures on data (Taylor) uses.</param>
     /// <param name="sparsities">Sparsities in [0, 1], e.g. 0.1, 0.3, 0.5, 0.7, 0.9, 0.95.</param>
     /// <param name="targets">Parameters; default <see cref="Pruner.DefaultTargets"/>.</param>
-    /// <param name="importance">Criterion; default magnitude (L1).</param>
+    /// <param name="criterion">A criterion that scores entries; default magnitude (L1).</param>
     /// <param name="batchSize">Evaluation batch size.</param>
     /// <param name="cancellationToken">Checked between evaluations; the model is restored on cancellation too.</param>
-    /// <exception cref="ArgumentException">No sparsities, or one outside [0, 1]; unknown parameter.</exception>
+    /// <exception cref="ArgumentException">No sparsities, or one outside [0, 1]; unknown parameter; a criterion that cannot score entries.</exception>
     public static SensitivityReport Analyze(nn.Module<Tensor, Tensor> model, TensorDataset data, IReadOnlyList<double> sparsities,
-        IReadOnlyList<string>? targets = null, IImportance? importance = null, int batchSize = 1000, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? targets = null, ICriterion? criterion = null, int batchSize = 1000, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sparsities);
         if (sparsities.Count == 0 || sparsities.Any(s => !(s >= 0 && s <= 1)))
             throw new ArgumentException($"Sparsities must be a non-empty list of fractions in [0, 1], got [{string.Join(", ", sparsities)}].", nameof(sparsities));
         targets ??= Pruner.DefaultTargets(model);
-        importance ??= new LnNormImportance(1);
+        var entries = CriterionScoring.Entries(criterion ?? new MagnitudeCriterion(1));
+        using var context = new ScoringContext(model, data);
         var ordered = sparsities.Distinct().Order().ToArray();
         var baseline = Trainer.Evaluate(model, data, batchSize).Accuracy;
         var curves = new List<SensitivityCurve>();
@@ -37,7 +39,7 @@ public static class Sensitivity
         {
             var (_, _, parameter) = ModuleTree.Resolve(model, name);
             using var backup = parameter.detach().clone();
-            using var scores = importance.Score(parameter, name).flatten();
+            using var scores = entries.ScoreEntries(parameter, name, context).flatten();
             using var all = ones_like(scores, dtype: ScalarType.Bool);
             var accuracies = new List<double>();
             try
@@ -64,6 +66,6 @@ public static class Sensitivity
             }
             curves.Add(new SensitivityCurve(name, parameter.numel(), ordered, accuracies));
         }
-        return new SensitivityReport(model.GetType().Name, importance.Name, baseline, curves);
+        return new SensitivityReport(model.GetType().Name, entries.Name, baseline, curves);
     }
 }

@@ -3,24 +3,25 @@ using PruneNotebook.Core.Pruning;
 namespace PruneNotebook.Core.Surgery;
 
 /// <summary>How much <see cref="NetworkSurgery.Compress"/> removes, and where.</summary>
-/// <param name="Amount">Fraction of units to remove (0..1): of every group (local) or of all prunable units together (global).</param>
-/// <param name="Scope">Local: each group loses <paramref name="Amount"/>; global: units of all groups compete on scores normalised by each group's mean.</param>
+/// <param name="Amount">
+/// How many units to remove, as everywhere (<see cref="PruningAmount"/>): a fraction of the units still present, or a
+/// count — of every group (local) or of all prunable units together (global).
+/// </param>
+/// <param name="Scope">Local (default): each group loses <paramref name="Amount"/>; global: units of all groups compete on scores normalised by each group's mean.</param>
 /// <param name="Ignore">Layers whose units are kept whole (e.g. <c>fc3</c>); their inputs may still shrink.</param>
 /// <param name="MaxFraction">The most any one group may lose (0..1], e.g. 0.8.</param>
 /// <param name="RoundTo">Kept unit counts are rounded to a multiple of this (e.g. 8, for fast kernels); 1 for no rounding.</param>
 public sealed record CompressionOptions(
-    double Amount,
+    PruningAmount Amount,
     PruningScope Scope = PruningScope.Local,
     IReadOnlyList<string>? Ignore = null,
     double MaxFraction = 1.0,
     int RoundTo = 1)
 {
     /// <summary>Checks every option and throws on the first that is out of range.</summary>
-    /// <exception cref="ArgumentException">An option is out of range (the message says which and what is expected).</exception>
+    /// <exception cref="ArgumentException">An option is out of range (the message says which and what is expected); the amount was checked when it was made.</exception>
     public void Validate()
     {
-        if (!(Amount >= 0 && Amount <= 1))
-            throw new ArgumentException($"Amount must be a fraction of units in [0, 1], got {Amount}.", nameof(Amount));
         if (!(MaxFraction > 0 && MaxFraction <= 1))
             throw new ArgumentException($"The per-layer maximum fraction must be in (0, 1], got {MaxFraction}.", nameof(MaxFraction));
         if (RoundTo < 1)

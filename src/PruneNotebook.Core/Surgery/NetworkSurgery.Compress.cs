@@ -1,6 +1,8 @@
 using System.Globalization;
+using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Core.Surgery;
@@ -21,38 +23,44 @@ public static partial class NetworkSurgery
     /// </remarks>
     /// <param name="model">The network.</param>
     /// <param name="options">Amount, scope, ignored layers, per-layer maximum, rounding.</param>
-    /// <param name="importance">The criterion; default L1 magnitude (<see cref="MagnitudeImportance"/>).</param>
+    /// <param name="criterion">
+    /// The criterion: one that scores groups (<see cref="IGroupCriterion"/>) or units (<see cref="IUnitCriterion"/>: a group
+    /// then scores the sum of its producers' output-unit scores); default L1 magnitude (<see cref="MagnitudeCriterion"/>).
+    /// </param>
     /// <param name="inputShape">Input shape with batch dimension; default from the model.</param>
     /// <param name="measurement">How to measure before and after; default latency of a batch of 64, no accuracy.</param>
+    /// <param name="data">Data for a criterion that measures on it (Taylor, APoZ); otherwise <c>null</c>.</param>
     /// <exception cref="ArgumentException">
-    /// An option is out of range, an ignored layer does not exist, a layer would lose all its units, a layer type has no
-    /// surgeon, or the model cannot be traced. The model is unchanged.
+    /// An option is out of range, an ignored layer does not exist, a layer would lose all its units, a count is larger
+    /// than a group, the criterion cannot score units or lacks its data, a layer type has no surgeon, or the model cannot
+    /// be traced. The model is unchanged.
     /// </exception>
-    public static SurgeryReport Compress(nn.Module<Tensor, Tensor> model, CompressionOptions options, IGroupImportance? importance = null,
-        IReadOnlyList<long>? inputShape = null, SurgeryMeasurement? measurement = null)
+    public static SurgeryReport Compress(nn.Module<Tensor, Tensor> model, CompressionOptions options, ICriterion? criterion = null,
+        IReadOnlyList<long>? inputShape = null, SurgeryMeasurement? measurement = null, TensorDataset? data = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         measurement ??= new SurgeryMeasurement();
         measurement.Validate();
-        importance ??= new MagnitudeImportance(1);
+        criterion ??= new MagnitudeCriterion(1);
         var graph = DependencyGraph.Build(model, inputShape);
         var ignored = CheckIgnored(model, options.Ignore ?? []);
         bool Ignored(ChannelGroup g) => g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name));
         var candidates = graph.Groups.Where(g => g.IsPrunable && g.Size > 1 && !Ignored(g)).ToList();
-        var scores = importance.Score(model, candidates);
+        using var context = new ScoringContext(model, data, graph.InputShape);
+        var scores = CriterionScoring.Groups(criterion, candidates, context);
         var kept = new Dictionary<ChannelGroup, long[]>();
         var requested = new Dictionary<ChannelGroup, (long Units, string? Reason)>();
         try
         {
             var values = scores.Select(s => s?.cpu().data<float>().ToArray()).ToList();
-            var removals = options.Scope == PruningScope.Global ? GlobalRemovals(values, options.Amount) : LocalRemovals(values, options.Amount);
+            var removals = options.Scope == PruningScope.Global ? GlobalRemovals(values, options.Amount) : LocalRemovals(values, candidates, options.Amount);
             for (var i = 0; i < candidates.Count; i++)
             {
                 if (values[i] is not { } unitScores)
                 {
-                    requested[candidates[i]] = (Request(options, candidates[i].Size, Share(candidates[i], options.Amount)), $"no {importance.Name} score");
+                    requested[candidates[i]] = (Request(options, candidates[i].Size, Share(candidates[i], options)), $"no {criterion.Name} score");
                     continue;
                 }
                 var keep = options.Kept(candidates[i].Size, removals[i]);
@@ -72,15 +80,25 @@ public static partial class NetworkSurgery
         }
         // Groups that could not compete still count in the request: their share is what fell short, and the reason says why.
         foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g)))
-            requested[group] = (Request(options, group.Size, Share(group, options.Amount)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit, which a layer must keep");
+            requested[group] = (Request(options, group.Size, Share(group, options)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit, which a layer must keep");
         var removal = Account("units", graph, requested, kept);
-        var operation = string.Create(CultureInfo.InvariantCulture,
-            $"compress {importance.Name} {options.Amount * 100:0.#} % {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}");
+        var amount = options.Amount.Count is { } count
+            ? $"{count} unit{(count == 1 ? "" : "s")}{(options.Scope == PruningScope.Global ? "" : " per group")}"
+            : string.Create(CultureInfo.InvariantCulture, $"{options.Amount.Fraction!.Value * 100:0.#} %");
+        var operation = $"compress {criterion.Name} {amount} {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}";
         return Operate(model, graph, measurement, operation, () => UnitRemoval.Apply(model, graph, kept), removal: removal);
     }
 
-    /// <summary>A local request: the amount of <paramref name="group"/>'s units, rounded as <see cref="LocalRemovals"/> rounds.</summary>
-    private static long Share(ChannelGroup group, double amount) => (long)Math.Round(amount * group.Size, MidpointRounding.ToEven);
+    /// <summary>
+    /// What a group that cannot compete was asked for: a fraction of its units (rounded as <see cref="LocalRemovals"/>
+    /// rounds), a local count (at most its size); a global count is shared out by the ranking, so such a group has no share.
+    /// </summary>
+    private static long Share(ChannelGroup group, CompressionOptions options) => options.Amount switch
+    {
+        { Fraction: { } fraction } => (long)Math.Round(fraction * group.Size, MidpointRounding.ToEven),
+        { Count: { } count } when options.Scope == PruningScope.Local => Math.Min(count, group.Size),
+        _ => 0,
+    };
 
     /// <summary>
     /// The units asked of a group of <paramref name="size"/> when the criterion would remove <paramref name="remove"/>:
@@ -103,18 +121,19 @@ public static partial class NetworkSurgery
         return ignore.Select(n => n.Trim()).ToHashSet();
     }
 
-    private static long[] LocalRemovals(IReadOnlyList<float[]?> scores, double amount) =>
-        scores.Select(s => s is null ? 0 : (long)Math.Round(amount * s.Length, MidpointRounding.ToEven)).ToArray();
+    /// <summary>Each group loses the amount of its own units (a fraction rounds half to even, a count is exact).</summary>
+    private static long[] LocalRemovals(IReadOnlyList<float[]?> scores, IReadOnlyList<ChannelGroup> groups, PruningAmount amount) =>
+        scores.Select((s, i) => s is null ? 0 : amount.Resolve(s.Length, $"units of '{groups[i].Name}'")).ToArray();
 
     /// <summary>Units of all groups ranked together on scores divided by their group's mean; the lowest <paramref name="amount"/> go.</summary>
-    private static long[] GlobalRemovals(IReadOnlyList<float[]?> scores, double amount)
+    private static long[] GlobalRemovals(IReadOnlyList<float[]?> scores, PruningAmount amount)
     {
         var ranked = scores
             .SelectMany((s, g) => s is null ? [] : s.Select((value, u) => (Group: g, Unit: u, Score: Normalised(value, s))))
             .OrderBy(x => x.Score).ThenBy(x => x.Group).ThenBy(x => x.Unit)
             .ToList();
         var removals = new long[scores.Count];
-        foreach (var (group, _, _) in ranked.Take((int)Math.Round(amount * ranked.Count, MidpointRounding.ToEven)))
+        foreach (var (group, _, _) in ranked.Take((int)amount.Resolve(ranked.Count, "prunable units")))
             removals[group]++;
         return removals;
     }

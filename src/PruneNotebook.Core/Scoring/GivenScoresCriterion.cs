@@ -1,20 +1,21 @@
 using static TorchSharp.torch;
 
-namespace PruneNotebook.Core.Pruning;
+namespace PruneNotebook.Core.Scoring;
 
 /// <summary>
-/// Scores the caller computed (Taylor, activation statistics, anything), by qualified parameter name —
-/// PyTorch's <c>importance_scores</c>. Unit scores are the L1 norm of the given scores over each slice.
+/// Scores the caller computed (activation statistics, anything), by qualified parameter name — PyTorch's
+/// <c>importance_scores</c>. A unit scores the L1 norm of the given scores over its slice, and so a channel group in
+/// <c>Compress</c> the sum over its producers' weights. Not registered by name: it is made from tensors, in code.
 /// </summary>
 /// <param name="scores">Scores by parameter name (e.g. <c>fc1.weight</c>), each of that parameter's shape.</param>
-public sealed class GivenScoresImportance(IReadOnlyDictionary<string, Tensor> scores) : IImportance
+public sealed class GivenScoresCriterion(IReadOnlyDictionary<string, Tensor> scores) : IEntryCriterion, IUnitCriterion
 {
     /// <inheritdoc />
     public string Name => "scores";
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">No scores for <paramref name="name"/>, or of another shape.</exception>
-    public Tensor Score(Tensor parameter, string name)
+    public Tensor ScoreEntries(Tensor parameter, string name, ScoringContext context)
     {
         if (!scores.TryGetValue(name, out var given))
             throw new ArgumentException($"No importance scores were given for '{name}': expected one tensor per pruned parameter, keyed by name.", nameof(name));
@@ -25,9 +26,9 @@ public sealed class GivenScoresImportance(IReadOnlyDictionary<string, Tensor> sc
     }
 
     /// <inheritdoc />
-    public Tensor ScoreUnits(Tensor parameter, string name, int dim)
+    public Tensor ScoreUnits(Tensor parameter, string name, int dim, ScoringContext context)
     {
-        using var entries = Score(parameter, name);
-        return new LnNormImportance(1).ScoreUnits(entries, name, dim);
+        using var entries = ScoreEntries(parameter, name, context);
+        return new MagnitudeCriterion(1).ScoreUnits(entries, name, dim, context);
     }
 }

@@ -1,22 +1,22 @@
-using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Core.Surgery;
 using ReLU = TorchSharp.Modules.ReLU;
 using static TorchSharp.torch;
 
-namespace PruneNotebook.Core.Surgery;
+namespace PruneNotebook.Core.Scoring;
 
 /// <summary>
 /// APoZ, activation pruning (Hu et al. 2016, "Network trimming"): the average percentage of zeros of a unit's post-ReLU
-/// output over real data. A unit scores 1 − APoZ, so the units that are most often zero go first. Groups whose units
-/// pass through no ReLU cannot be scored and stay whole. A ReLU called in several places counts, for each group, only
-/// the call its units pass through (<see cref="GroupMember.Call"/>). Runs in eval mode without gradients.
+/// output over the context's data. A unit scores 1 − APoZ, so the units that are most often zero go first. It scores
+/// units of channel groups, and so the output units (dim 0) of a layer in structured pruning; groups whose units pass
+/// through no ReLU cannot be scored and stay whole. A ReLU called in several places counts, for each group, only the
+/// call its units pass through (<see cref="GroupMember.Call"/>). Single weights have no activation of their own, so it
+/// does not score entries. Runs in eval mode without gradients.
 /// </summary>
-/// <param name="data">Examples to run (labels are not used).</param>
 /// <param name="batches">Mini-batches to use (≥ 1).</param>
 /// <param name="batchSize">Examples per batch (≥ 1).</param>
-public sealed class ApozImportance(TensorDataset data, int batches = 8, int batchSize = 256) : IGroupImportance
+public sealed class ApozCriterion(int batches = 8, int batchSize = 256) : IGroupCriterion
 {
-    private readonly TensorDataset _data = data ?? throw new ArgumentNullException(nameof(data));
     private readonly int _batches = batches >= 1 && batchSize >= 1
         ? batches
         : throw new ArgumentOutOfRangeException(nameof(batches), $"APoZ needs at least one batch of at least one example, got {batches} batches of {batchSize}.");
@@ -25,10 +25,12 @@ public sealed class ApozImportance(TensorDataset data, int batches = 8, int batc
     public string Name => "apoz";
 
     /// <inheritdoc />
-    public IReadOnlyList<Tensor?> Score(nn.Module<Tensor, Tensor> model, IReadOnlyList<ChannelGroup> groups)
+    public IReadOnlyList<Tensor?> ScoreGroups(IReadOnlyList<ChannelGroup> groups, ScoringContext context)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(context);
+        var model = context.Network(this);
+        var data = context.RequireData(this, "how often each unit is zero after its ReLU");
         var device = TorchDevice.Of(model);
         var zeroCounts = new Tensor?[groups.Count];
         var positions = new double[groups.Count];
@@ -58,7 +60,7 @@ public sealed class ApozImportance(TensorDataset data, int batches = 8, int batc
             }
             model.eval();
             using var noGrad = no_grad();
-            foreach (var (x, _) in _data.Batches(batchSize).Take(_batches))
+            foreach (var (x, _) in data.Batches(batchSize).Take(_batches))
             {
                 using var scope = NewDisposeScope();
                 Array.Clear(calls);

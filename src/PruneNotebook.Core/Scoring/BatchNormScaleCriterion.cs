@@ -1,19 +1,22 @@
+using PruneNotebook.Core.Surgery;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace PruneNotebook.Core.Surgery;
+namespace PruneNotebook.Core.Scoring;
 
 /// <summary>
 /// Network slimming (Liu et al. 2017): a unit scores |γ|, the scale of the BatchNorm it passes through (summed when a
-/// residual group has several). Groups without an affine BatchNorm cannot be scored and stay whole.
+/// residual group has several). It scores units of channel groups, and so the output units (dim 0) of a layer that a
+/// BatchNorm follows in structured pruning; groups without an affine BatchNorm cannot be scored and stay whole. A
+/// single weight has no scale of its own, so it does not score entries.
 /// </summary>
-public sealed class BatchNormScaleImportance : IGroupImportance
+public sealed class BatchNormScaleCriterion : IGroupCriterion
 {
     /// <inheritdoc />
     public string Name => "bn";
 
     /// <inheritdoc />
-    public IReadOnlyList<Tensor?> Score(nn.Module<Tensor, Tensor> model, IReadOnlyList<ChannelGroup> groups)
+    public IReadOnlyList<Tensor?> ScoreGroups(IReadOnlyList<ChannelGroup> groups, ScoringContext context)
     {
         ArgumentNullException.ThrowIfNull(groups);
         return groups.Select(group =>
