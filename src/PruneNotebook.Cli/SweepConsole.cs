@@ -62,7 +62,7 @@ internal static class SweepConsole
     }
 
     /// <summary>One row per trial: tags, state, attempt, seconds and the figures every finished trial has.</summary>
-    public static Table Results(SweepOutcome outcome)
+    public static Table Results(SweepOutcome outcome, IReadOnlyDictionary<int, TrialState>? live = null)
     {
         var spec = outcome.Sweep.Spec;
         var done = outcome.Results.Where(r => r?.Status == TrialOutcome.Done).Select(r => r!).ToList();
@@ -75,7 +75,8 @@ internal static class SweepConsole
             var result = outcome.Results[i];
             var row = new List<string> { i.ToString(C) };
             row.AddRange(tags.Select(t => Markup.Escape(spec.Trials[i].Tags?.GetValueOrDefault(t) ?? "")));
-            row.Add(result is null ? "queued" : result.Status == TrialOutcome.Done ? "done" : "[red]failed[/]");
+            row.Add(live?.GetValueOrDefault(i) is TrialState.Running ? "running"
+                : result is null ? "queued" : result.Status == TrialOutcome.Done ? "done" : "[red]failed[/]");
             row.Add(result?.Attempt.ToString(C) ?? "");
             row.Add(result is null ? "" : result.Seconds.ToString("F1", C));
             row.AddRange(figures.Select(f => result is not null && result.Metrics.TryGetValue(f, out var v) ? v.ToString("G5", C) : ""));

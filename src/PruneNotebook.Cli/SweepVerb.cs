@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PruneNotebook.Core.Experiments;
+using PruneNotebook.Sweeps;
 using Spectre.Console;
 
 namespace PruneNotebook.Cli;
@@ -66,7 +67,7 @@ internal static class SweepVerb
             var sweep = SweepDirectory.Open(parsed.GetValue(directory)!.FullName);
             var results = sweep.ReadResults();
             var outcome = new SweepOutcome(sweep, results, "status", 0);
-            console.Write(SweepConsole.Results(outcome));
+            console.Write(SweepConsole.Results(outcome, SlurmBackend.LiveTrials(sweep, TimeSpan.FromSeconds(20))));
             foreach (var failure in outcome.Failures)
                 console.WriteLine(Markup.Escape($"trial {failure.Index.ToString(CultureInfo.InvariantCulture)}: {failure.Error} (log: {sweep.LogPath(failure.Index)})"));
             return 0;

@@ -226,6 +226,21 @@ public sealed class SweepDirectory
         return folder;
     }
 
+    /// <summary>Writes a backend's text file (e.g. <c>slurm/submit-1.sbatch</c>) atomically, creating its folder.</summary>
+    /// <param name="relativePath">The file, relative to the sweep directory.</param>
+    /// <param name="text">Its content (UTF-8).</param>
+    /// <returns>The file's absolute path.</returns>
+    /// <exception cref="IOException">It cannot be written.</exception>
+    public string WriteText(string relativePath, string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+        ArgumentNullException.ThrowIfNull(text);
+        var path = Resolve(relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text)));
+        return path;
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Spec.Name} ({Spec.Trials.Count} trials) in {Path}";
 
