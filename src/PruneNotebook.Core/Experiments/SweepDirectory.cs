@@ -108,6 +108,19 @@ public sealed class SweepDirectory
         return sweep;
     }
 
+    /// <summary>
+    /// A directory for <paramref name="spec"/> when the user names none: under the system's temporary folder, named after
+    /// the spec and a hash of it, so running the same sweep again (a notebook cell re-run) resumes it and a changed sweep
+    /// starts afresh. On a cluster, name a directory on a filesystem every node sees instead.
+    /// </summary>
+    public static string DefaultPath(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(spec.Stamped()))))[..12];
+        var name = new string(spec.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        return System.IO.Path.Combine(System.IO.Path.GetTempPath(), "prunenotebook-sweeps", $"{(name.Length == 0 ? "sweep" : name[..Math.Min(40, name.Length)])}-{hash}");
+    }
+
     /// <summary>Reads a spec file a user wrote (trials and name; the version is filled in when the sweep is created).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not a valid spec (the message says where and what).</exception>
