@@ -25,6 +25,7 @@ public static class CliApp
             PruneVerb.Create(console),
             TrialVerb.Create(console),
             SweepVerb.Create(console),
+            TradeoffVerb.Create(console),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -9,7 +9,7 @@ internal static class SweepConsole
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static SweepOutcome Run(IAnsiConsole console, SweepDirectory sweep, ISweepBackend backend, SweepRunOptions options)
+    public static SweepOutcome Run(IAnsiConsole console, SweepDirectory sweep, ISweepBackend backend, SweepRunOptions options, bool showTrials = true)
     {
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -48,7 +48,8 @@ internal static class SweepConsole
                 });
                 outcome = SweepRunner.Run(sweep, backend, options, progress, cancel.Token);
             }
-            console.Write(Results(outcome));
+            if (showTrials)
+                console.Write(Results(outcome));
             return outcome;
         }
         catch (OperationCanceledException)
@@ -66,7 +67,7 @@ internal static class SweepConsole
     {
         var spec = outcome.Sweep.Spec;
         var done = outcome.Results.Where(r => r?.Status == TrialOutcome.Done).Select(r => r!).ToList();
-        var figures = done.Count == 0 ? [] : done.Select(r => r.Metrics.Keys).Aggregate((a, b) => a.Intersect(b).ToList()).Where(k => !k.EndsWith(".seconds", StringComparison.Ordinal)).Take(6).ToList();
+        var figures = done.Count == 0 ? [] : done.Select(r => r.Metrics.Keys).Aggregate((a, b) => a.Intersect(b).ToList()).Where(k => !k.EndsWith(".seconds", StringComparison.Ordinal)).Take(4).ToList();
         var tags = spec.Trials.SelectMany(t => t.Tags?.Keys ?? []).Distinct().ToList();
         var table = new Table().Title(Markup.Escape($"{spec.Name} · {outcome.Done}/{outcome.Results.Count} done · {outcome.Backend} · {outcome.Seconds:F1} s"))
             .AddColumn("trial").AddColumns(tags.Select(Markup.Escape).ToArray()).AddColumns("state", "attempt", "seconds").AddColumns(figures.Select(Markup.Escape).ToArray());

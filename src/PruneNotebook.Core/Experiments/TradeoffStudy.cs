@@ -163,14 +163,22 @@ public static class TradeoffStudy
             trials, points, failures, sweep.Path, backend, seconds);
     }
 
+    /// <summary><see cref="Read"/>, and the result written to <see cref="ResultFile"/> in the sweep directory (plain JSON).</summary>
+    /// <exception cref="ArgumentException">The sweep is not a tradeoff study.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static TradeoffResult Summarize(SweepDirectory sweep, string backend = "", double seconds = 0)
+    {
+        var result = Read(sweep, backend, seconds);
+        sweep.WriteText(ResultFile, JsonSerializer.Serialize(result, SweepJson.Options));
+        return result;
+    }
+
     private static TradeoffResult Execute(SweepDirectory sweep, ISweepBackend? backend, SweepRunOptions? run, IProgress<SweepProgress>? progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         backend ??= new InProcessBackend();
         SweepRunner.Run(sweep, backend, run, progress, cancellationToken);
-        var result = Read(sweep, backend.Describe(), watch.Elapsed.TotalSeconds);
-        sweep.WriteText(ResultFile, JsonSerializer.Serialize(result, SweepJson.Options));
-        return result;
+        return Summarize(sweep, backend.Describe(), watch.Elapsed.TotalSeconds);
     }
 
     private static TrialSpec Trial(TradeoffOptions options, long seed, int wave, Dictionary<string, string> tags, IReadOnlyList<TrialStep> steps) =>
