@@ -26,6 +26,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         TrainMagic.Register(csharp);
         SelectionMagics.Register(csharp);
         SurgeryMagics.Register(csharp);
+        TradeoffMagic.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
