@@ -45,6 +45,29 @@ internal static class SweepArguments
         return retries >= 0 ? new SweepRunOptions(retries) : throw new UsageException($"--retries must be 0 or more, got {retries}.");
     }
 
+    /// <summary>The sweep directory, absolute, or <c>null</c> for the default.</summary>
+    public static string? Directory(ISweepCommand command) => string.IsNullOrWhiteSpace(command.SweepDir) ? null : Path.GetFullPath(command.SweepDir.Trim());
+
+    /// <summary>
+    /// Runs <paramref name="run"/> with live progress (<see cref="LiveSweep"/>); a backend that cannot run, a sweep
+    /// directory of another sweep and an interrupt each become one line.
+    /// </summary>
+    public static T Live<T>(Microsoft.DotNet.Interactive.KernelInvocationContext context, ISweepCommand command, Func<IProgress<SweepProgress>, CancellationToken, T> run)
+    {
+        try
+        {
+            return LiveSweep.Run(context, run);
+        }
+        catch (Exception e) when (e is SweepBackendException or InvalidDataException or IOException)
+        {
+            throw new UsageException(MagicHandler.OneLine(e.Message));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new UsageException($"Interrupted: finished trials keep their results; run the cell again to resume ({Directory(command) ?? "the default sweep directory"}).");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
 

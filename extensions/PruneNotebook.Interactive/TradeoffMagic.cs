@@ -59,7 +59,7 @@ internal static class TradeoffMagic
                 throw new UsageException($"--model '{command.Model}' is neither a C# variable nor a built-in model ({string.Join(", ", ModelZoo.Names)}), e.g. {Example}.");
             var options = new TradeoffOptions(
                 command.Model.Trim().ToLowerInvariant(),
-                Data(csharp, command),
+                WorkerData.Describe(csharp, command.Data, command.Limit, Example),
                 MagicArguments.Numbers("--sparsities", command.Sparsities, []),
                 MagicArguments.List(command.Criteria),
                 Enumerable.Range(0, seeds).Select(s => (long)s).ToArray(),
@@ -68,46 +68,14 @@ internal static class TradeoffMagic
                 Scope: MagicArguments.Choice("--scope", command.Scope, "local", "local", "global"),
                 Mode: command.Channels ? TradeoffMode.Channels : TradeoffMode.Weights,
                 IncludeBaselines: !command.NoBaselines);
-            var directory = string.IsNullOrWhiteSpace(command.SweepDir) ? null : Path.GetFullPath(command.SweepDir.Trim());
-            TradeoffResult result;
-            try
-            {
-                result = dense is null
-                    ? LiveSweep.Run(context, (progress, token) => TradeoffStudy.Run(options, directory, backend, run, progress, token))
-                    : LiveSweep.Run(context, (progress, token) => TradeoffStudy.Run(KernelVariables.GetModule(csharp, command.Model.Trim(), Example), options, directory, backend, run, progress, token));
-            }
-            catch (Exception e) when (e is SweepBackendException or InvalidDataException or IOException)
-            {
-                throw new UsageException(MagicHandler.OneLine(e.Message));
-            }
-            catch (OperationCanceledException)
-            {
-                throw new UsageException($"Interrupted: finished trials keep their results; run the cell again to resume ({directory ?? "the default sweep directory"}).");
-            }
+            var directory = SweepArguments.Directory(command);
+            var result = dense is null
+                ? SweepArguments.Live(context, command, (progress, token) => TradeoffStudy.Run(options, directory, backend, run, progress, token))
+                : SweepArguments.Live(context, command, (progress, token) =>
+                    TradeoffStudy.Run(KernelVariables.GetModule(csharp, command.Model.Trim(), Example), options, directory, backend, run, progress, token));
             context.Display(result, "text/html");
             if (!string.IsNullOrWhiteSpace(command.Result))
                 csharp.SetValueAsync(command.Result.Trim(), result, typeof(TradeoffResult)).GetAwaiter().GetResult();
         }));
-    }
-
-    /// <summary>A description of the data that worker processes can load.</summary>
-    private static DataSpec Data(CSharpKernel csharp, TradeoffCommand command)
-    {
-        var name = command.Data?.Trim() ?? "";
-        int? limit = string.IsNullOrWhiteSpace(command.Limit) ? null : MagicArguments.Integer("--limit", command.Limit, 1);
-        if (csharp.TryGetValue<object>(name, out var value))
-        {
-            if (value is not FashionMnist fashion)
-                throw new UsageException($"--data '{name}' is a {value?.GetType().Name ?? "null"}: worker processes load their data by name, so pass a FashionMnist variable or fashion-mnist (with --limit).");
-            var (train, test) = (fashion.Train.Count, fashion.Test.Count);
-            if (train == 60_000 && test == 10_000)
-                return new DataSpec(DataSpec.FashionMnistName, Directory: fashion.Directory);
-            if (test != Math.Min(train, 10_000))
-                throw new UsageException($"--data '{name}' has {train} training and {test} test images, which FashionMnist.Load(limit: N) does not make: pass --data fashion-mnist --limit N.");
-            return new DataSpec(DataSpec.FashionMnistName, (int)train, fashion.Directory);
-        }
-        if (name.Equals(DataSpec.FashionMnistName, StringComparison.OrdinalIgnoreCase))
-            return new DataSpec(DataSpec.FashionMnistName, limit);
-        throw new UsageException($"--data '{name}' is neither a FashionMnist variable nor fashion-mnist, e.g. {Example}.");
     }
 }

@@ -13,6 +13,7 @@ namespace PruneNotebook.Core.Experiments;
 /// <param name="Target">CSV: the target column.</param>
 /// <param name="TestFraction">Tabular data trained as a network: the fraction of rows held out for evaluation (seeded by <paramref name="SplitSeed"/>, stratified by class).</param>
 /// <param name="SplitSeed">Seeds the held-out rows.</param>
+/// <param name="Classes">CSV: the class names in index order (as the data they were written from numbered them); default the distinct target values in ordinal order.</param>
 public sealed record DataSpec(
     string Name,
     int? Limit = null,
@@ -20,7 +21,8 @@ public sealed record DataSpec(
     string? File = null,
     string Target = "target",
     double TestFraction = 0.25,
-    int SplitSeed = 0)
+    int SplitSeed = 0,
+    IReadOnlyList<string>? Classes = null)
 {
     /// <summary>The name of Fashion-MNIST.</summary>
     public const string FashionMnistName = "fashion-mnist";
@@ -33,6 +35,15 @@ public sealed record DataSpec(
 
     internal string Key => Name?.Trim().ToLowerInvariant().Replace('_', '-') ?? "";
 
+    /// <summary>Equal when every field is, the class names compared by value.</summary>
+    public bool Equals(DataSpec? other) =>
+        other is not null && Name == other.Name && Limit == other.Limit && Directory == other.Directory && File == other.File && Target == other.Target
+        && TestFraction == other.TestFraction && SplitSeed == other.SplitSeed
+        && (Classes ?? []).SequenceEqual(other.Classes ?? []) && (Classes is null) == (other.Classes is null);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, Limit, Directory, File, Target, TestFraction, SplitSeed, Classes?.Count);
+
     /// <summary>Checks the description and throws on the first problem.</summary>
     /// <exception cref="ArgumentException">Unknown name, a missing file, or a limit or fraction out of range.</exception>
     public void Validate()
@@ -44,6 +55,8 @@ public sealed record DataSpec(
             throw new ArgumentException($"Data limit must be at least 1, got {Limit}.");
         if (Key == CsvName && string.IsNullOrWhiteSpace(File))
             throw new ArgumentException("Data 'csv' needs \"file\": the CSV file, absolute or relative to the sweep directory.");
+        if (Classes is { } classes && (classes.Count == 0 || classes.Distinct().Count() != classes.Count))
+            throw new ArgumentException("Data classes must be distinct names, at least one.");
         if (!(TestFraction > 0 && TestFraction < 1))
             throw new ArgumentException($"Test fraction must be in (0, 1), got {TestFraction}.");
     }

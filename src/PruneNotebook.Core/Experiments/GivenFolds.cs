@@ -21,11 +21,10 @@ internal sealed class GivenFolds(IReadOnlyList<Fold> folds, string description) 
         return folds;
     }
 
-    /// <summary>Writes <paramref name="folds"/> to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, IReadOnlyList<Fold> folds) =>
-        Persistence.AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, folds.Select(f => new FoldRows(f.Train, f.Test)).ToArray(), SweepJson.Options));
+    /// <summary>The JSON text <see cref="Read"/> reads back as <paramref name="folds"/>.</summary>
+    public static string Json(IReadOnlyList<Fold> folds) => JsonSerializer.Serialize(folds.Select(f => new FoldRows(f.Train, f.Test)).ToArray(), SweepJson.Options);
 
-    /// <summary>Reads folds written by <see cref="Write"/>.</summary>
+    /// <summary>Reads folds written as <see cref="Json"/>.</summary>
     /// <exception cref="InvalidDataException">Missing or malformed file.</exception>
     public static GivenFolds Read(string path)
     {

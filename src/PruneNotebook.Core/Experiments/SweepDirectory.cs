@@ -33,7 +33,8 @@ public sealed class SweepDirectory
 
     /// <summary>
     /// Makes <paramref name="path"/> a sweep directory for <paramref name="spec"/> (stamped with this version), or opens it
-    /// when it already holds the same sweep, so running a sweep again resumes it.
+    /// when it already holds the same sweep (or the same sweep with waves an adaptive run added), so running a sweep again
+    /// resumes it.
     /// </summary>
     /// <exception cref="ArgumentException">The spec is not valid.</exception>
     /// <exception cref="IOException">The directory cannot be created or written (the message says which and what to do).</exception>
@@ -50,7 +51,7 @@ public sealed class SweepDirectory
         if (File.Exists(System.IO.Path.Combine(full, SpecFileName)))
         {
             var existing = Open(full);
-            if (Canonical(existing.Spec) != Canonical(stamped))
+            if (Canonical(existing.Spec) != Canonical(stamped) && !Extends(existing.Spec, stamped))
                 throw new InvalidDataException(
                     $"'{full}' holds another sweep ('{existing.Spec.Name}', {existing.Spec.Trials.Count} trials) than this one ('{spec.Name}', {spec.Trials.Count} trials): choose a new directory, or resume that sweep as it is.");
             return existing;
@@ -154,6 +155,26 @@ public sealed class SweepDirectory
         var sweep = new SweepDirectory(Path, longer);
         sweep.WriteSpec();
         return sweep;
+    }
+
+    /// <summary>
+    /// Makes trials <paramref name="start"/>, <paramref name="start"/> + 1, … of the spec be <paramref name="trials"/>:
+    /// appends those the sweep does not have yet and checks that those it has are the same (an adaptive sweep run again
+    /// finds the waves it added before, with their results).
+    /// </summary>
+    /// <returns>The directory with the (possibly) longer spec.</returns>
+    /// <exception cref="ArgumentException">A new trial is not valid.</exception>
+    /// <exception cref="InvalidDataException">The sweep already has other trials at those indices.</exception>
+    public SweepDirectory Extend(int start, IReadOnlyList<TrialSpec> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        if (start < 0 || start > Spec.Trials.Count)
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"Trials can be added from index {Spec.Trials.Count} on, not {start}.");
+        var overlap = Math.Min(trials.Count, Spec.Trials.Count - start);
+        for (var i = 0; i < overlap; i++)
+            if (Canonical(Spec.Trials[start + i]) != Canonical(trials[i]))
+                throw new InvalidDataException($"'{Path}' holds other trials from index {start} on than this run adds: choose a new directory.");
+        return overlap == trials.Count ? this : Append(trials.Skip(overlap).ToList());
     }
 
     /// <summary>The result file of trial <paramref name="index"/>.</summary>
@@ -292,7 +313,12 @@ public sealed class SweepDirectory
         }
     }
 
-    private static string Canonical(SweepSpec spec) => JsonSerializer.Serialize(spec, SweepJson.Options);
+    private static string Canonical<T>(T value) => JsonSerializer.Serialize(value, SweepJson.Options);
+
+    /// <summary>Whether <paramref name="existing"/> is <paramref name="spec"/> with more trials added (waves of an adaptive sweep).</summary>
+    private static bool Extends(SweepSpec existing, SweepSpec spec) =>
+        existing.Name == spec.Name && existing.Trials.Count > spec.Trials.Count
+        && Canonical(existing with { Trials = existing.Trials.Take(spec.Trials.Count).ToList() }) == Canonical(spec);
 
     private static string VersionMessage(string what, string version, int format, string alternative) =>
         $"{what} was made by PruneNotebook {version} (format {format}) but this is {SweepSpec.CurrentVersion} (format {SweepSpec.CurrentFormat}): run it with PruneNotebook {version}, or {alternative}.";

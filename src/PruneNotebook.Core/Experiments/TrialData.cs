@@ -40,9 +40,25 @@ internal sealed class TrialData : IDisposable
         if (spec.IsImages)
             return new TrialData(spec, FashionMnist.Load(spec.Directory, device, limit: spec.Limit), null);
         var table = spec.Key == DataSpec.CsvName
-            ? TabularCsv.Load(sweep.Resolve(spec.File!), spec.Target, device: device)
+            ? TabularCsv.Load(sweep.Resolve(spec.File!), spec.Target, spec.Classes is null ? null : true, device: device)
             : TabularDatasets.Load(spec.Key.Replace('-', '_'), device);
-        return new TrialData(spec, null, table);
+        return new TrialData(spec, null, spec.Classes is { } classes ? Renumbered(table, classes) : table);
+    }
+
+    /// <summary>The table with its classes numbered in <paramref name="classes"/>' order instead of the CSV reader's ordinal one.</summary>
+    private static TabularDataset Renumbered(TabularDataset table, IReadOnlyList<string> classes)
+    {
+        using (table)
+        {
+            var read = table.ClassNames!;
+            var unknown = read.FirstOrDefault(c => !classes.Contains(c));
+            if (unknown is not null)
+                throw new InvalidDataException($"The data has class '{unknown}', which is not among the spec's classes ({string.Join(", ", classes)}).");
+            var map = read.Select(c => (float)classes.ToList().IndexOf(c)).ToArray();
+            using var lookup = TorchSharp.torch.tensor(map, device: table.Device);
+            using var indices = table.Targets.to_type(TorchSharp.torch.ScalarType.Int64);
+            return new TabularDataset(table.Features.clone(), lookup.index_select(0, indices), table.FeatureNames, classes, table.Name);
+        }
     }
 
     public void Dispose()

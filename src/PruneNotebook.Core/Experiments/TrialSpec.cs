@@ -30,15 +30,12 @@ public sealed record TrialSpec(
     public void Validate()
     {
         var model = Model?.Trim().ToLowerInvariant() ?? "";
-        if (model == Mlp)
-        {
-            if (Hidden is null || Hidden.Count == 0 || Hidden.Any(h => h < 1))
-                throw new ArgumentException($"An mlp needs hidden widths of at least 1, e.g. \"hidden\": [32], got [{string.Join(", ", Hidden ?? [])}].");
-        }
-        else if (!ModelZoo.Names.Contains(model) && !Steps.All(s => s is CrossValidateStep))
-        {
+        // Cross-validation builds its estimators from the recipe: the model name then only labels the trial.
+        var usesModel = Steps is null || !Steps.All(s => s is CrossValidateStep);
+        if (usesModel && model == Mlp && (Hidden is null || Hidden.Count == 0 || Hidden.Any(h => h < 1)))
+            throw new ArgumentException($"An mlp needs hidden widths of at least 1, e.g. \"hidden\": [32], got [{string.Join(", ", Hidden ?? [])}].");
+        if (usesModel && model != Mlp && !ModelZoo.Names.Contains(model))
             throw new ArgumentException($"Unknown model '{Model}': expected one of {string.Join(", ", ModelZoo.Names)} or {Mlp}.");
-        }
         if (Data is null)
             throw new ArgumentException("The trial has no data: expected e.g. \"data\": { \"name\": \"fashion-mnist\" }.");
         Data.Validate();

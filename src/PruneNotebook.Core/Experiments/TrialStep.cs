@@ -4,7 +4,7 @@ namespace PruneNotebook.Core.Experiments;
 
 /// <summary>
 /// One step of a trial, written in JSON with its <c>kind</c>: <c>train</c>, <c>load</c>, <c>save</c>, <c>prune</c>,
-/// <c>compress</c>, <c>evaluate</c>, <c>measure</c> or <c>crossValidate</c>. Steps that measure something add figures to the
+/// <c>compress</c>, <c>evaluate</c>, <c>measure</c>, <c>crossValidate</c> or <c>sensitivity</c>. Steps that measure something add figures to the
 /// trial's result under their label (e.g. <c>finetuned.accuracy</c>).
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
@@ -16,6 +16,7 @@ namespace PruneNotebook.Core.Experiments;
 [JsonDerivedType(typeof(EvaluateStep), "evaluate")]
 [JsonDerivedType(typeof(MeasureStep), "measure")]
 [JsonDerivedType(typeof(CrossValidateStep), "crossValidate")]
+[JsonDerivedType(typeof(SensitivityStep), "sensitivity")]
 public abstract record TrialStep
 {
     /// <summary>Checks the step's settings against the trial's data; throws on the first problem.</summary>
