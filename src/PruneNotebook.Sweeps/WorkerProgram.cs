@@ -7,8 +7,8 @@ namespace PruneNotebook.Sweeps;
 /// <summary>
 /// How to start the <c>prunenotebook</c> command line, whose <c>trial</c> verb is the worker: the program and the
 /// arguments before the verb (e.g. <c>dotnet exec /abs/path/prunenotebook.dll</c>). Found at run time, never written into
-/// the repository: <see cref="Variable"/> if set, else <c>prunenotebook.dll</c> beside the running program, else the copy
-/// shipped in the notebook extension's <c>cli/</c> folder.
+/// the repository: <see cref="Variable"/> if set (the notebook extension sets it to the copy it ships in its <c>cli/</c>
+/// folder), else <c>prunenotebook.dll</c> beside the running program (the CLI itself, tests).
 /// </summary>
 /// <param name="FileName">The program to start.</param>
 /// <param name="Prefix">Arguments before the verb.</param>
@@ -30,14 +30,9 @@ public sealed record WorkerProgram(string FileName, IReadOnlyList<string> Prefix
                 throw new SweepBackendException($"{Variable} names '{full}', which does not exist: point it at the prunenotebook.dll of a build (dotnet build src/PruneNotebook.Cli).");
             return full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ForDll(full) : new WorkerProgram(full, []);
         }
-        string[] candidates =
-        [
-            Path.Combine(AppContext.BaseDirectory, DllName),
-            Path.Combine(Path.GetDirectoryName(typeof(WorkerProgram).Assembly.Location) ?? AppContext.BaseDirectory, "cli", DllName),
-        ];
-        foreach (var candidate in candidates)
-            if (File.Exists(candidate) && File.Exists(Path.ChangeExtension(candidate, ".runtimeconfig.json")))
-                return ForDll(Path.GetFullPath(candidate));
+        var beside = Path.Combine(AppContext.BaseDirectory, DllName);
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+            return ForDll(Path.GetFullPath(beside));
         throw new SweepBackendException(
             $"Cannot find the prunenotebook command line that runs trials as worker processes: build it (dotnet build src/PruneNotebook.Cli -c Release) and set {Variable} to its {DllName}.");
     }
