@@ -7,17 +7,36 @@ using Spectre.Console;
 namespace PruneNotebook.Cli;
 
 /// <summary>
-/// <c>prunenotebook sweep run &lt;spec.json&gt; --dir &lt;sweep-dir&gt;</c>, <c>sweep resume &lt;sweep-dir&gt;</c> and
-/// <c>sweep status &lt;sweep-dir&gt;</c>: run a sweep's trials as worker processes, pick it up again after an interruption
-/// (only trials without a successful result run), and see where each trial stands.
+/// <c>prunenotebook sweep create|run &lt;spec.json&gt; --dir &lt;sweep-dir&gt;</c>, <c>sweep resume &lt;sweep-dir&gt;</c> and
+/// <c>sweep status &lt;sweep-dir&gt;</c>: create a sweep directory, run its trials as worker processes, pick it up again
+/// after an interruption (only trials without a successful result run), and see where each trial stands.
 /// </summary>
 internal static class SweepVerb
 {
     public static Command Create(IAnsiConsole console) =>
         new("sweep", "Run, resume and inspect sweeps: trials as separate worker processes, on this machine or as Slurm job arrays.")
         {
-            RunCommand(console), ResumeCommand(console), StatusCommand(console),
+            CreateCommand(console), RunCommand(console), ResumeCommand(console), StatusCommand(console),
         };
+
+    private static Command CreateCommand(IAnsiConsole console)
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "The sweep spec: JSON with a name and its trials." };
+        var directory = new Option<DirectoryInfo>("--dir") { Description = "The sweep directory to create (or to find holding this same sweep).", Required = true };
+        var command = new Command("create", "Create a sweep directory from a spec without running anything (for other schedulers: each worker runs 'prunenotebook trial <dir> <index>').")
+        {
+            spec, directory,
+        };
+        command.SetAction(parsed =>
+        {
+            var sweep = SweepDirectory.Create(parsed.GetValue(directory)!.FullName, SweepDirectory.ReadSpec(parsed.GetValue(spec)!.FullName));
+            console.WriteLine($"{sweep.Spec.Name}: {sweep.Spec.Trials.Count} trials in {sweep.Spec.Waves.Count} wave(s), {sweep.Unfinished().Count} without a result, in {sweep.Path}");
+            foreach (var (wave, trials) in sweep.Spec.Waves)
+                console.WriteLine($"wave {wave}: trials {trials[0]}..{trials[^1]} ({trials.Count})");
+            return 0;
+        });
+        return command;
+    }
 
     private static Command RunCommand(IAnsiConsole console)
     {

@@ -68,6 +68,18 @@ public sealed class SweepVerbTests : IDisposable
     }
 
     [Fact]
+    public void Sweep_create_writes_the_directory_and_runs_nothing()
+    {
+        var (code, output, error) = Run("sweep", "create", SpecFile, "--dir", SweepDir);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"wine grid: 2 trials in 1 wave(s), 2 without a result, in {SweepDir}", output);
+        Assert.Contains("wave 0: trials 0..1 (2)", output);
+        Assert.True(File.Exists(Path.Combine(SweepDir, "sweep.json")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(SweepDir, "results")));
+    }
+
+    [Fact]
     public void The_trial_verb_runs_a_trial_in_this_process_and_writes_its_result()
     {
         SweepDirectory.Create(SweepDir, SweepDirectory.ReadSpec(SpecFile));
