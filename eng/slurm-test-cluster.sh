@@ -6,10 +6,10 @@
 #   eng/slurm-test-cluster.sh stop     shut it down and remove its directory
 # Then `export SLURM_CONF=<file>` and use sbatch, squeue, scancel as on any cluster.
 # Needs root and Debian's slurmctld slurmd slurm-client munge (Slurm 22.05; ./build.sh setup installs them).
-# PRUNENOTEBOOK_SLURM_DIR moves the directory (default /tmp/prunenotebook-slurm); the daemons use ports 16817/16818.
+# PRUNENOTEBOOK_SLURM_DIR moves the directory (default $TMPDIR/prunenotebook-slurm, else /tmp/...); the daemons use ports 16817/16818.
 set -euo pipefail
 
-dir="${PRUNENOTEBOOK_SLURM_DIR:-/tmp/prunenotebook-slurm}"
+dir="${PRUNENOTEBOOK_SLURM_DIR:-${TMPDIR:-/tmp}/prunenotebook-slurm}"
 conf="$dir/slurm.conf"
 socket="$dir/munge/munge.socket"
 host="$(hostname -s)"
