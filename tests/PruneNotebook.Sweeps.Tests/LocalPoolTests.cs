@@ -45,6 +45,30 @@ public sealed class LocalPoolTests : IDisposable
     }
 
     [Fact]
+    public void A_grid_search_on_a_pool_scores_as_the_same_search_in_process_with_one_thread()
+    {
+        using var wine = PruneNotebook.Core.Data.TabularDatasets.Wine();
+        var grid = PruneNotebook.Core.Selection.ParameterGrid.Parse("lr=0.01,0.1;hidden=4,8;epochs=3");
+        PruneNotebook.Core.Selection.GridSearch Search(SweepExecution? sweep) =>
+            new(PruneNotebook.Core.Selection.EstimatorRecipes.Factory("mlp"), grid, new PruneNotebook.Core.Selection.StratifiedKFold(3), refit: false, sweep: sweep);
+
+        using var pooled = Search(new SweepExecution(new LocalPool(2, 1), _folder)).Fit(wine);
+        var threads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            using var here = Search(null).Fit(wine);
+            Assert.Equal(here.Result.Trials.Select(t => t.Scores), pooled.Result.Trials.Select(t => t.Scores));
+            Assert.Equal(here.Result.BestIndex, pooled.Result.BestIndex);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+        Assert.EndsWith("· local pool (2 workers × 1 thread)", pooled.Result.Method);
+    }
+
+    [Fact]
     public void A_worker_killed_mid_trial_fails_only_that_trial_and_resuming_runs_only_it()
     {
         var sweep = SweepDirectory.Create(_folder, Trials.Sweep(Trials.Slow(), Trials.WineCv(0.01), Trials.WineCv(0.05, seed: 1)));
