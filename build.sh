@@ -49,12 +49,15 @@ libstdcxx_fix_needed() {
 }
 
 install_system_packages() {
-  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist)
+  # Slurm (slurmctld slurmd slurm-client munge) runs the single-node test cluster of eng/slurm-test-cluster.sh.
+  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist
+    slurmctld slurmd slurm-client munge)
   if libstdcxx_fix_needed; then wanted+=(patchelf g++ binutils python3); fi
   if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
     for tool in jupyter; do
       command -v "$tool" >/dev/null || fail "'$tool' is missing and this is not Debian/Ubuntu: install Jupyter (notebook, nbconvert, nbclient) and Fashion-MNIST yourself."
     done
+    command -v slurmctld >/dev/null || say "Slurm not installed (this is not Debian/Ubuntu): the Slurm tests are skipped; install slurmctld, slurmd, the Slurm client and munge to run them."
     return
   fi
   local missing=() package

@@ -21,6 +21,11 @@ const string Usage = """
       surgery    forward latency of a VGG-style CNN before and after NetworkSurgery.Compress halves every conv, against the
                  theoretical MAC speedup, beside PyTorch's figure for the same two architectures
                  options: --threads N (default 2)  --repeats R (default 30)  --batch B (default 64)  --round-to K (default 16)
+      sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
+                 pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
+                 options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)
+                          --slurm (start eng/slurm-test-cluster.sh if
+                          no cluster answers; needs root and Debian's Slurm packages)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -39,6 +44,7 @@ try
         "masked-training" => Bind(args[1..], MaskedTrainingBenchmark.Run),
         "selection" => Bind(args[1..], SelectionBenchmark.Run),
         "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
+        "sweeps" => Bind(args[1..], SweepBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Formatting;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Sweeps;
 
 namespace PruneNotebook.Interactive;
 
@@ -20,15 +21,28 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         var csharp = kernel as CSharpKernel ?? kernel.FindKernelByName("csharp") as CSharpKernel
             ?? throw new InvalidOperationException("PruneNotebook needs the C# kernel ('csharp'), which this notebook does not have.");
 
+        PointWorkersAtShippedCommandLine();
         RegisterFormatters(VisualizationHost.LoadRenderer());
         SummaryMagic.Register(csharp);
         PruningMagics.Register(csharp);
         TrainMagic.Register(csharp);
         SelectionMagics.Register(csharp);
         SurgeryMagics.Register(csharp);
+        TradeoffMagic.Register(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Magics that run trials as worker processes start the prunenotebook command line this package ships in
+    /// <c>cli/</c> beside the extension, unless <see cref="WorkerProgram.Variable"/> already names one.
+    /// </summary>
+    private static void PointWorkersAtShippedCommandLine()
+    {
+        var shipped = Path.Combine(Path.GetDirectoryName(typeof(PruneNotebookKernelExtension).Assembly.Location) ?? "", "cli", "prunenotebook.dll");
+        if (File.Exists(shipped) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerProgram.Variable)))
+            Environment.SetEnvironmentVariable(WorkerProgram.Variable, shipped);
     }
 
     /// <summary>Registers <paramref name="renderer"/>'s HTML as the preferred formatter of each record type it supports.</summary>

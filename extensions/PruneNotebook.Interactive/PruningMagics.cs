@@ -3,6 +3,7 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
@@ -88,12 +89,14 @@ internal static class PruningMagics
                 CriterionOptions.Argument("n"),
                 CriterionOptions.Argument("seed"),
                 LayersParameter(),
+                new KernelDirectiveParameter("--limit", "With --backend and --data fashion-mnist: the first N images."),
             },
         };
+        foreach (var parameter in SweepArguments.Parameters("in process (no --backend)"))
+            directive.Parameters.Add(parameter);
         csharp.AddDirective<SensitivityCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var data = KernelVariables.GetDataset(csharp, command.Data ?? "", example);
             var amounts = MagicArguments.Numbers("--amounts", command.Amounts, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95]);
             if (amounts.Any(a => a is < 0 or > 1))
                 throw new UsageException($"--amounts '{command.Amounts}' must be sparsities in [0, 1], e.g. 0.1,0.5,0.9.");
@@ -101,7 +104,21 @@ internal static class PruningMagics
             var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Entries, dataGiven: true);
             try
             {
-                context.Display(Sensitivity.Analyze(model, data, amounts, Targets(model, command.Layers), criterion), "text/html");
+                if (string.IsNullOrWhiteSpace(command.Backend))
+                {
+                    var data = KernelVariables.GetDataset(csharp, command.Data ?? "", example);
+                    context.Display(Sensitivity.Analyze(model, data, amounts, Targets(model, command.Layers), criterion), "text/html");
+                    return;
+                }
+                if (command.N is not null || command.Seed is not null)
+                    throw new UsageException("--n and --seed apply in process: drop them with --backend (worker trials seed random from the sweep's seed).");
+                var backend = SweepArguments.Backend(command, "local");
+                var run = SweepArguments.RunOptions(command);
+                var described = WorkerData.Describe(csharp, command.Data, command.Limit, example);
+                var targets = Targets(model, command.Layers);
+                context.Display(SweepArguments.Live(context, command, (progress, token) =>
+                    SensitivityStudy.Run(model, described, amounts, new SweepExecution(backend, SweepArguments.Directory(command), run, progress, token), targets,
+                        criterion.Name)), "text/html");
             }
             finally
             {

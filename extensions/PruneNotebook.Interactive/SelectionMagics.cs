@@ -2,6 +2,7 @@ using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Directives;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Selection;
 
@@ -117,6 +118,8 @@ internal static class SelectionMagics
                 new KernelDirectiveParameter("--result", "C# variable to store the SearchOutcome (results + refitted best model) in."),
             },
         };
+        foreach (var parameter in SweepArguments.Parameters("in process (no --backend)"))
+            directive.Parameters.Add(parameter);
         csharp.AddDirective<SearchCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var (data, owned) = SelectionVariables.GetData(csharp, command.Data, SearchExample);
@@ -136,19 +139,27 @@ internal static class SelectionMagics
                 var grid = hasGrid ? SelectionVariables.Parse(() => ParameterGrid.Parse(command.Grid!), "--grid") : null;
                 var space = hasRandom ? SelectionVariables.Parse(() => ParameterGrid.ParseSpace(command.Space!), "--space") : null;
                 var trials = hasRandom ? MagicArguments.Integer("--random", command.Random, 10) : 0;
-                if (!string.IsNullOrWhiteSpace(command.Halving))
+                SearchOutcome Search(SweepExecution? sweep)
                 {
-                    var candidates = grid is not null ? ParameterGrid.Expand(grid) : RandomSearch.Draw(space!, trials, seed);
-                    outcome = new SuccessiveHalving(factory, candidates, command.Halving.Trim(), MagicArguments.Number("--min-resource", command.MinResource, 1),
-                        MagicArguments.Number("--factor", command.Factor, 3), cv: splitter, parallelism: parallel).Fit(data);
+                    if (!string.IsNullOrWhiteSpace(command.Halving))
+                    {
+                        var candidates = grid is not null ? ParameterGrid.Expand(grid) : RandomSearch.Draw(space!, trials, seed);
+                        return new SuccessiveHalving(factory, candidates, command.Halving.Trim(), MagicArguments.Number("--min-resource", command.MinResource, 1),
+                            MagicArguments.Number("--factor", command.Factor, 3), cv: splitter, parallelism: parallel, sweep: sweep).Fit(data);
+                    }
+                    return grid is not null
+                        ? new GridSearch(factory, grid, splitter, parallel, sweep: sweep).Fit(data)
+                        : new RandomSearch(factory, space!, trials, seed, splitter, parallel, sweep: sweep).Fit(data);
                 }
-                else if (grid is not null)
+                if (string.IsNullOrWhiteSpace(command.Backend))
                 {
-                    outcome = new GridSearch(factory, grid, splitter, parallel).Fit(data);
+                    outcome = Search(null);
                 }
                 else
                 {
-                    outcome = new RandomSearch(factory, space!, trials, seed, splitter, parallel).Fit(data);
+                    var backend = SweepArguments.Backend(command, "local");
+                    var run = SweepArguments.RunOptions(command);
+                    outcome = SweepArguments.Live(context, command, (progress, token) => Search(new SweepExecution(backend, SweepArguments.Directory(command), run, progress, token)));
                 }
                 context.Display(outcome.Result, "text/html");
                 SelectionVariables.Store(csharp, command.Result, outcome);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Runtime;
 using Spectre.Console;
 
@@ -6,7 +7,7 @@ namespace PruneNotebook.Cli;
 
 /// <summary>
 /// The <c>prunenotebook</c> command line: <c>summary</c>, <c>train</c> and <c>prune</c> on the built-in models and
-/// Fashion-MNIST. Every failure is one line on the error stream and exit code 1; the input files are never changed.
+/// Fashion-MNIST; <c>sweep</c> and its worker <c>trial</c> for experiments that run as separate processes. Every failure is one line on the error stream and exit code 1; the input files are never changed.
 /// </summary>
 public static class CliApp
 {
@@ -22,6 +23,9 @@ public static class CliApp
             SummaryVerb.Create(console),
             TrainVerb.Create(console),
             PruneVerb.Create(console),
+            TrialVerb.Create(console),
+            SweepVerb.Create(console),
+            TradeoffVerb.Create(console),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -36,7 +40,7 @@ public static class CliApp
             TorchNativeLibraries.EnsureLoaded();
             return parsed.Invoke(new InvocationConfiguration { Output = new AnsiWriter(console), Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or FormatException or SweepBackendException)
         {
             error.WriteLine($"prunenotebook: {e.Message.Split('\n', 2)[0].Split(" (Parameter '", 2)[0].Trim()}");
             return 1;

@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Analysis;
+using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Visualization;
@@ -18,7 +19,7 @@ public sealed class NotebookRenderer
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
         typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
-        typeof(SurgeryReport),
+        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -42,6 +43,8 @@ public sealed class NotebookRenderer
         CandidateComparison comparison => Chart(SelectionCharts.Boxes(comparison.Candidates, comparison.Title)) + SelectionHtml.Comparison(comparison),
         SearchResult search => Chart(SelectionCharts.Parallel(search)) + SelectionHtml.Search(search),
         SurgeryReport surgery => SurgeryReportHtml.ToHtml(surgery),
+        TradeoffResult tradeoff => Chart(TradeoffCharts.Curves(tradeoff)) + TradeoffHtml.ToHtml(tradeoff),
+        SweepProgress progress => SweepProgressHtml.ToHtml(progress),
         _ => null,
     };
 

@@ -100,7 +100,7 @@ public static class SelectionHtml
     }
 
     /// <summary>Inline handler: sorts the table's rows by column <paramref name="column"/>, numerically when it can, toggling direction.</summary>
-    private static string SortScript(string id, int column) =>
+    internal static string SortScript(string id, int column) =>
         "var t=document.getElementById('" + id + "'),b=t.tBodies[0],r=Array.from(b.rows),c=" + column.ToString(C)
         + ",d=t.getAttribute('data-sort')==c+'a'?-1:1;t.setAttribute('data-sort',c+(d>0?'a':'d'));"
         + "r.sort(function(x,y){var p=x.cells[c].textContent,q=y.cells[c].textContent,m=parseFloat(p),n=parseFloat(q);"

@@ -54,7 +54,17 @@ public static class EstimatorRecipes
     public static Func<IReadOnlyDictionary<string, object>, IEstimator> Factory(string name)
     {
         Create(name);
-        return configuration => Create(name, configuration);
+        return new RecipeFactory(name.Trim().ToLowerInvariant()).Create;
+    }
+
+    /// <summary>The recipe name behind a factory made by <see cref="Factory"/>, or <c>null</c> for any other delegate (worker processes rebuild estimators by recipe name).</summary>
+    internal static string? NameOf(Func<IReadOnlyDictionary<string, object>, IEstimator> factory) => (factory?.Target as RecipeFactory)?.Name;
+
+    private sealed class RecipeFactory(string name)
+    {
+        public string Name { get; } = name;
+
+        public IEstimator Create(IReadOnlyDictionary<string, object> configuration) => EstimatorRecipes.Create(Name, configuration);
     }
 
     private static LogisticPenalty Penalty(IReadOnlyDictionary<string, object> p) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Experiments;
 
 namespace PruneNotebook.Core.Selection;
 
@@ -15,8 +16,9 @@ namespace PruneNotebook.Core.Selection;
 /// <param name="cv">The folds; default <see cref="CrossValidation.DefaultSplitter"/>.</param>
 /// <param name="parallelism">Trials evaluated at once.</param>
 /// <param name="refit">Refit the best configuration on all rows.</param>
+/// <param name="sweep">Run each configuration as a trial in worker processes or a Slurm job array (the factory must then come from <see cref="EstimatorRecipes.Factory"/>); <c>null</c> runs them here.</param>
 public sealed class RandomSearch(Func<IReadOnlyDictionary<string, object>, IEstimator> factory, IReadOnlyList<KeyValuePair<string, ParameterDistribution>> space,
-    int trials = 10, int seed = 0, ISplitter? cv = null, int parallelism = 1, bool refit = true)
+    int trials = 10, int seed = 0, ISplitter? cv = null, int parallelism = 1, bool refit = true, SweepExecution? sweep = null)
 {
     /// <summary>The configurations this search draws, in order (reproducible by seed).</summary>
     /// <exception cref="ArgumentException">The space is empty or trials is below 1.</exception>
@@ -43,9 +45,9 @@ public sealed class RandomSearch(Func<IReadOnlyDictionary<string, object>, IEsti
         ArgumentNullException.ThrowIfNull(data);
         var watch = Stopwatch.StartNew();
         var configurations = Configurations;
-        using var runner = new SearchRunner(factory, data, cv ?? CrossValidation.DefaultSplitter(data), parallelism);
+        using var runner = new SearchRunner(factory, data, cv ?? CrossValidation.DefaultSplitter(data), parallelism, sweep, "random search");
         var results = runner.Evaluate(configurations);
         var best = results.Select((t, i) => (t.Mean, i)).OrderByDescending(p => p.Mean).ThenBy(p => p.i).First().i;
-        return runner.Finish($"random search ({trials} trials, seed {seed})", data, results, best, watch, refit);
+        return runner.Finish($"random search ({trials} trials, seed {seed}){runner.Where}", data, results, best, watch, refit);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Core.Selection;
@@ -19,8 +20,10 @@ namespace PruneNotebook.Core.Selection;
 /// <param name="cv">The folds; default <see cref="CrossValidation.DefaultSplitter"/>.</param>
 /// <param name="parallelism">Trials evaluated at once.</param>
 /// <param name="refit">Refit the winner on all rows (with the last round's budget).</param>
+/// <param name="sweep">Run each round as a wave of trials in worker processes or a Slurm job array (the next round is promoted once a wave is done; the factory must come from <see cref="EstimatorRecipes.Factory"/>); <c>null</c> runs them here.</param>
 public sealed class SuccessiveHalving(Func<IReadOnlyDictionary<string, object>, IEstimator> factory, IReadOnlyList<IReadOnlyDictionary<string, object>> candidates,
-    string resource, double minResource, double factor = 3, double? maxResource = null, ISplitter? cv = null, int parallelism = 1, bool refit = true)
+    string resource, double minResource, double factor = 3, double? maxResource = null, ISplitter? cv = null, int parallelism = 1, bool refit = true,
+    SweepExecution? sweep = null)
 {
     /// <summary>Runs the rounds on <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">No candidates, a budget or factor out of range, or the folds do not fit the data.</exception>
@@ -38,7 +41,7 @@ public sealed class SuccessiveHalving(Func<IReadOnlyDictionary<string, object>, 
         if (maxResource is { } max && max < minResource)
             throw new ArgumentException($"The maximum {resource} ({max}) is below the minimum ({minResource}).", nameof(maxResource));
         var watch = Stopwatch.StartNew();
-        using var runner = new SearchRunner(factory, data, cv ?? CrossValidation.DefaultSplitter(data), parallelism);
+        using var runner = new SearchRunner(factory, data, cv ?? CrossValidation.DefaultSplitter(data), parallelism, sweep, "successive halving");
         var trials = new List<SearchTrial>();
         var alive = candidates.ToList();
         var budget = minResource;
@@ -58,7 +61,7 @@ public sealed class SuccessiveHalving(Func<IReadOnlyDictionary<string, object>, 
             budget = next;
         }
         var best = round.OrderByDescending(t => t.Mean).ThenBy(t => t.Index).First().Index;
-        return runner.Finish(string.Create(CultureInfo.InvariantCulture, $"successive halving ({candidates.Count} candidates, {resource} from {minResource:G4}, factor {factor:G3})"),
+        return runner.Finish(string.Create(CultureInfo.InvariantCulture, $"successive halving ({candidates.Count} candidates, {resource} from {minResource:G4}, factor {factor:G3}){runner.Where}"),
             data, trials, best, watch, refit);
     }
 }

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Globalization;
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Experiments;
+using PruneNotebook.Core.Selection;
+using PruneNotebook.Sweeps;
+using TorchSharp;
+
+namespace PruneNotebook.Bench;
+
+/// <summary>
+/// `sweeps`: trials as worker processes against trials in this process. (1) A 12-configuration MLP grid search on wine
+/// (3-fold CV, 30 epochs each): sequential, today's in-process parallel trials (which serialize on TorchSharp's training
+/// lock) and a local pool of worker processes with the cores split between them, alternating, median of the repeats.
+/// (2) The overhead a worker process adds to a trial: the wall time of <c>prunenotebook trial</c> minus the trial's own
+/// steps (process and runtime start, libtorch load, data load, result write). (3) Time from <c>sbatch</c> to the last
+/// result of a 4-trial Slurm array against the same trials on the local pool.
+/// </summary>
+public static class SweepBenchmark
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        var workers = GlobalPruningBenchmark.Option(args, "--workers", 2);
+        var repeats = GlobalPruningBenchmark.Option(args, "--repeats", 3);
+        var cores = Environment.ProcessorCount;
+        var threads = GlobalPruningBenchmark.Option(args, "--threads", cores);
+        torch.set_num_threads(threads);
+        var scratch = Directory.CreateTempSubdirectory("prunenotebook-bench-sweeps-").FullName;
+        try
+        {
+            GridSearches(workers, repeats, cores, threads, scratch);
+            Console.WriteLine();
+            Overhead(repeats, scratch);
+            Console.WriteLine();
+            Slurm(args.Contains("--slurm"), workers, repeats, scratch);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+        return 0;
+    }
+
+    private static void GridSearches(int workers, int repeats, int cores, int threads, string scratch)
+    {
+        using var wine = TabularDatasets.Wine();
+        var grid = ParameterGrid.Parse("hidden=16,64;lr=3e-3,1e-2,3e-2;weight_decay=0,1e-3;epochs=30;batch_size=16");
+        var factory = EstimatorRecipes.Factory("mlp");
+        GridSearch Search(int parallelism, SweepExecution? sweep = null) => new(factory, grid, new StratifiedKFold(3), parallelism, refit: false, sweep: sweep);
+        var pool = new LocalPool(workers);
+        var run = 0;
+        var times = new Dictionary<string, List<double>> { ["sequential"] = [], ["parallel"] = [], ["pool"] = [] };
+        Search(1).Fit(wine).Dispose();   // warm-up: JIT, libtorch's thread pool
+        for (var r = 0; r < repeats; r++)
+        {
+            times["sequential"].Add(Seconds(() => Search(1).Fit(wine).Dispose()));
+            times["parallel"].Add(Seconds(() => Search(workers).Fit(wine).Dispose()));
+            var directory = Path.Combine(scratch, $"grid-{run++}");   // a fresh sweep every time: nothing resumed
+            times["pool"].Add(Seconds(() => Search(1, new SweepExecution(pool, directory)).Fit(wine).Dispose()));
+        }
+        var sequential = Median(times["sequential"]);
+        Console.WriteLine($"Grid search over an MLP on wine: 12 configurations × 3 folds, 30 epochs each; {cores} cores; median of {repeats} alternating runs");
+        Console.WriteLine($"(in-process trials share one process: network training is serialized by TorchSharp's training lock; the pool runs {workers} worker processes × {pool.ThreadsPerWorker} thread, process start included)");
+        Print(["", "seconds", "trials/s", "vs sequential"],
+        [
+            ($"sequential, in process ({threads} thread{(threads == 1 ? "" : "s")})", Median(times["sequential"])),
+            ($"{workers} parallel trials, in process (today)", Median(times["parallel"])),
+            ($"local pool, {workers} workers", Median(times["pool"])),
+        ], seconds => [seconds.ToString("F2", C), (12 / seconds).ToString("F2", C), $"{sequential / seconds:F2}×"]);
+        Console.WriteLine("target: the pool ≥ 1.6× sequential throughput with 2 workers on 2 cores");
+    }
+
+    private static void Overhead(int repeats, string scratch)
+    {
+        var spec = new SweepSpec("overhead", Enumerable.Range(0, repeats + 1).Select(i => new TrialSpec("mlp", new DataSpec("wine"),
+            [new CrossValidateStep("mlp", new Dictionary<string, object> { ["hidden"] = "8", ["epochs"] = 1.0, ["seed"] = (double)i })], Seed: i)).ToList());
+        var sweep = SweepDirectory.Create(Path.Combine(scratch, "overhead"), spec);
+        var program = WorkerProgram.Locate();
+        var starts = new List<double>();
+        var overheads = new List<double>();
+        var steps = new List<double>();
+        for (var i = 0; i <= repeats; i++)
+        {
+            var start = Seconds(() => RunProcess(program, ["--version"]));
+            var wall = Seconds(() => RunProcess(program, ["trial", sweep.Path, i.ToString(C), "--threads", "1"]));
+            var result = sweep.ReadResult(i) ?? throw new InvalidOperationException($"trial {i} wrote no result");
+            if (i == 0)
+                continue;   // the first start warms the file cache
+            starts.Add(start);
+            steps.Add(result.Seconds);
+            overheads.Add(wall - result.Seconds);
+        }
+        Console.WriteLine($"Per-trial overhead of a worker process ({program.FileName} {string.Join(' ', program.Prefix)}), median of {repeats}");
+        Print(["", "seconds", "", ""],
+        [
+            ("process start (runtime, CLI, libtorch load)", Median(starts)),
+            ("a trial's own steps (wine, 5-fold, 1 epoch)", Median(steps)),
+            ("overhead: wall time − steps", Median(overheads)),
+        ], seconds => [seconds.ToString("F2", C), "", ""]);
+        Console.WriteLine("target: overhead ≤ 2 s (a local pool pays the start once per worker, not per trial)");
+    }
+
+    private static void Slurm(bool startCluster, int workers, int repeats, string scratch)
+    {
+        var slurm = new SlurmBackend(new SlurmOptions(PollSeconds: 0.1));
+        var spec = new SweepSpec("slurm vs local", Enumerable.Range(0, 4).Select(i => new TrialSpec("mlp", new DataSpec("wine"),
+            [new CrossValidateStep("mlp", new Dictionary<string, object> { ["hidden"] = "16", ["epochs"] = 10.0, ["seed"] = (double)i })], Seed: i)).ToList());
+        var started = false;
+        try
+        {
+            if (!Answers(slurm))
+            {
+                if (!startCluster)
+                {
+                    Console.WriteLine("Slurm: no cluster answers here (sbatch, SLURM_CONF); rerun with --slurm to start eng/slurm-test-cluster.sh (root, Debian's Slurm packages).");
+                    return;
+                }
+                started = StartTestCluster();
+                if (!started || !Answers(slurm))
+                {
+                    Console.WriteLine("Slurm: eng/slurm-test-cluster.sh did not give a cluster that answers; skipped.");
+                    return;
+                }
+            }
+            var local = new List<double>();
+            var array = new List<double>();
+            for (var r = 0; r <= repeats; r++)
+            {
+                var l = Seconds(() => SweepRunner.Run(SweepDirectory.Create(Path.Combine(scratch, $"local-{r}"), spec), new LocalPool(workers)).EnsureSucceeded());
+                var s = Seconds(() => SweepRunner.Run(SweepDirectory.Create(Path.Combine(scratch, $"slurm-{r}"), spec), slurm).EnsureSucceeded());
+                if (r == 0)
+                    continue;
+                local.Add(l);
+                array.Add(s);
+            }
+            Console.WriteLine($"4 trials (wine, 5-fold MLP, 10 epochs), from submission to the last result, median of {repeats}");
+            Print(["", "seconds", "", ""],
+            [
+                ($"local pool, {workers} workers", Median(local)),
+                ("Slurm array (4 tasks, 1 CPU each)", Median(array)),
+            ], seconds => [seconds.ToString("F2", C), "", ""]);
+        }
+        finally
+        {
+            if (started)
+                TestCluster("stop");
+        }
+    }
+
+    private static bool Answers(SlurmBackend slurm)
+    {
+        try
+        {
+            slurm.Check(SweepDirectory.Create(Path.Combine(Path.GetTempPath(), "prunenotebook-bench-probe-" + Environment.ProcessId),
+                new SweepSpec("probe", [new TrialSpec("mlp", new DataSpec("wine"), [new CrossValidateStep("mlp")])])));
+            return true;
+        }
+        catch (SweepBackendException)
+        {
+            return false;
+        }
+        finally
+        {
+            var probe = Path.Combine(Path.GetTempPath(), "prunenotebook-bench-probe-" + Environment.ProcessId);
+            if (Directory.Exists(probe))
+                Directory.Delete(probe, recursive: true);
+        }
+    }
+
+    private static bool StartTestCluster()
+    {
+        var (code, output) = TestCluster("start");
+        var conf = output.Split('\n').LastOrDefault(l => l.StartsWith("SLURM_CONF=", StringComparison.Ordinal));
+        if (code != 0 || conf is null)
+            return false;
+        Environment.SetEnvironmentVariable("SLURM_CONF", conf["SLURM_CONF=".Length..].Trim());
+        return true;
+    }
+
+    private static (int Code, string Output) TestCluster(string command)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot.Find(), "eng", "slurm-test-cluster.sh"), command])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    private static void RunProcess(WorkerProgram program, IEnumerable<string> arguments)
+    {
+        var start = program.StartInfo(arguments, threads: 1);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"prunenotebook {string.Join(' ', arguments)} exited with {process.ExitCode}: {error.Result}{output.Result}");
+    }
+
+    private static double Seconds(Action action)
+    {
+        var watch = Stopwatch.StartNew();
+        action();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static void Print(string[] headers, IReadOnlyList<(string Label, double Seconds)> rows, Func<double, string[]> cells)
+    {
+        var width = Math.Max(12, rows.Max(r => r.Label.Length));
+        Console.WriteLine(headers[0].PadRight(width) + string.Concat(headers[1..].Select(h => "  " + h.PadLeft(14))));
+        Console.WriteLine(new string('-', width + 3 * 16));
+        foreach (var (label, seconds) in rows)
+            Console.WriteLine(label.PadRight(width) + string.Concat(cells(seconds).Select(c => "  " + c.PadLeft(14))));
+    }
+}
