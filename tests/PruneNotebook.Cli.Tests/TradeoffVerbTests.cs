@@ -45,7 +45,7 @@ public sealed class TradeoffVerbTests : IDisposable
     [Theory]
     [InlineData("Targets must be fractions in (0, 1)", "--sparsities", "0.5,1.5")]
     [InlineData("--sparsities 'half' is not a comma-separated list of fractions", "--sparsities", "half")]
-    [InlineData("Criterion 'bn' scores whole units, not single weights", "--sparsities", "0.5", "--criteria", "bn")]
+    [InlineData("--criterion bn scores whole units, not single weights", "--sparsities", "0.5", "--criteria", "bn")]
     [InlineData("--seeds must be at least 1, got 0", "--sparsities", "0.5", "--seeds", "0")]
     [InlineData("Unknown backend 'mpi'", "--sparsities", "0.5", "--backend", "mpi")]
     [InlineData("does not exist", "--sparsities", "0.5", "--weights", "/nonexistent/dense.bin")]

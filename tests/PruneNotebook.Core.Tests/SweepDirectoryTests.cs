@@ -121,8 +121,8 @@ public sealed class SweepDirectoryTests : IDisposable
 
     [Theory]
     [InlineData("alexnet", "Unknown model 'alexnet'")]
-    [InlineData("lenet5", "Unknown criterion 'magnitude'", "magnitude")]
-    [InlineData("lenet5", "Criterion 'bn' scores whole units", "bn")]
+    [InlineData("lenet5", "Unknown --criterion 'magnitude'", "magnitude")]
+    [InlineData("lenet5", "--criterion bn scores whole units", "bn")]
     public void Invalid_trials_are_refused_before_anything_is_written(string model, string expected, string criterion = "l1")
     {
         var spec = SweepSpecs.Grid(new TrialSpec(model, new DataSpec("fashion-mnist"), [new PruneStep(criterion, PruningAmount.Of(0.5))]));

@@ -110,8 +110,8 @@ public sealed class TradeoffStudyTests : IDisposable
 
     [Theory]
     [InlineData("Targets must be fractions in (0, 1)", 1.5, "l1", false)]
-    [InlineData("Criterion 'bn' scores whole units, not single weights", 0.5, "bn", false)]
-    [InlineData("Unknown criterion 'obd'", 0.5, "obd", true)]
+    [InlineData("--criterion bn scores whole units, not single weights", 0.5, "bn", false)]
+    [InlineData("Unknown --criterion 'obd'", 0.5, "obd", true)]
     public void Bad_study_options_are_refused_in_one_line(string expected, double target, string criterion, bool channels)
     {
         var options = Small(target) with { Criteria = [criterion], Mode = channels ? TradeoffMode.Channels : TradeoffMode.Weights };

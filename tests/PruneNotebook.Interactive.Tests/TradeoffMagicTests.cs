@@ -34,7 +34,7 @@ public sealed class TradeoffMagicTests : KernelTestBase, IDisposable
     [InlineData("--backend kubernetes", "Unknown --backend 'kubernetes': expected local or slurm.")]
     [InlineData("--workers 0", "Workers must be at least 1, got 0")]
     [InlineData("--seeds 0", "--seeds must be at least 1, got 0.")]
-    [InlineData("--criteria bn", "Criterion 'bn' scores whole units, not single weights")]
+    [InlineData("--criteria bn", "--criterion bn scores whole units, not single weights")]
     public async Task Bad_tradeoff_options_fail_with_one_line(string extra, string expected)
     {
         var message = await FailureMessage($"#!tradeoff model --data fashion-mnist --sparsities 0.5 --sweep-dir {_folder} {extra}");
