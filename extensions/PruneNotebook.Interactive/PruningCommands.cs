@@ -50,7 +50,7 @@ public sealed class SparsityCommand : KernelDirectiveCommand
 }
 
 /// <summary><c>#!sensitivity &lt;model&gt; --data &lt;variable&gt; [--amounts 0.1,0.3,0.5,0.7,0.9] [--criterion l1] [--n 2] [--seed 0] [--layers ...] [--backend local|slurm --workers N]</c>.</summary>
-public sealed class SensitivityCommand : KernelDirectiveCommand, ISweepCommand
+public sealed class SensitivityCommand : SweepCommand
 {
     /// <summary>C# variable holding the model.</summary>
     public string Model { get; set; } = "";
@@ -75,28 +75,4 @@ public sealed class SensitivityCommand : KernelDirectiveCommand, ISweepCommand
 
     /// <summary>With a backend and <c>--data fashion-mnist</c>: the first N test images.</summary>
     public string? Limit { get; set; }
-
-    /// <inheritdoc />
-    public string? Backend { get; set; }
-
-    /// <inheritdoc />
-    public string? Workers { get; set; }
-
-    /// <inheritdoc />
-    public string? Retries { get; set; }
-
-    /// <inheritdoc />
-    public string? SweepDir { get; set; }
-
-    /// <inheritdoc />
-    public string? Partition { get; set; }
-
-    /// <inheritdoc />
-    public string? Time { get; set; }
-
-    /// <inheritdoc />
-    public string? CpusPerTask { get; set; }
-
-    /// <inheritdoc />
-    public string? Mem { get; set; }
 }

@@ -56,7 +56,7 @@ public sealed class CvCommand : KernelDirectiveCommand
 }
 
 /// <summary><c>#!search &lt;recipe&gt; --data &lt;data&gt; --grid "lr=1e-3,1e-2;wd=0,1e-4" | --random 20 --space "…" [--halving epochs --min-resource 2]</c>.</summary>
-public sealed class SearchCommand : KernelDirectiveCommand, ISweepCommand
+public sealed class SearchCommand : SweepCommand
 {
     /// <summary>A recipe name, or a C# variable holding a Func&lt;IReadOnlyDictionary&lt;string, object&gt;, IEstimator&gt;.</summary>
     public string Recipe { get; set; } = "";
@@ -93,28 +93,4 @@ public sealed class SearchCommand : KernelDirectiveCommand, ISweepCommand
 
     /// <summary>C# variable to store the SearchOutcome in.</summary>
     public string? Result { get; set; }
-
-    /// <inheritdoc />
-    public string? Backend { get; set; }
-
-    /// <inheritdoc />
-    public string? Workers { get; set; }
-
-    /// <inheritdoc />
-    public string? Retries { get; set; }
-
-    /// <inheritdoc />
-    public string? SweepDir { get; set; }
-
-    /// <inheritdoc />
-    public string? Partition { get; set; }
-
-    /// <inheritdoc />
-    public string? Time { get; set; }
-
-    /// <inheritdoc />
-    public string? CpusPerTask { get; set; }
-
-    /// <inheritdoc />
-    public string? Mem { get; set; }
 }

@@ -23,7 +23,7 @@ internal static class SweepArguments
 
     /// <summary>The backend the options name.</summary>
     /// <exception cref="UsageException">Unknown backend, or a count that is not a whole number.</exception>
-    public static ISweepBackend Backend(ISweepCommand command, string backendDefault)
+    public static ISweepBackend Backend(SweepCommand command, string backendDefault)
     {
         var name = MagicArguments.Choice("--backend", command.Backend, backendDefault, [.. SweepBackends.Names]);
         int? workers = string.IsNullOrWhiteSpace(command.Workers) ? null : MagicArguments.Integer("--workers", command.Workers, 1);
@@ -39,20 +39,20 @@ internal static class SweepArguments
     }
 
     /// <summary>Retries.</summary>
-    public static SweepRunOptions RunOptions(ISweepCommand command)
+    public static SweepRunOptions RunOptions(SweepCommand command)
     {
         var retries = MagicArguments.Integer("--retries", command.Retries, 1);
         return retries >= 0 ? new SweepRunOptions(retries) : throw new UsageException($"--retries must be 0 or more, got {retries}.");
     }
 
     /// <summary>The sweep directory, absolute, or <c>null</c> for the default.</summary>
-    public static string? Directory(ISweepCommand command) => string.IsNullOrWhiteSpace(command.SweepDir) ? null : Path.GetFullPath(command.SweepDir.Trim());
+    public static string? Directory(SweepCommand command) => string.IsNullOrWhiteSpace(command.SweepDir) ? null : Path.GetFullPath(command.SweepDir.Trim());
 
     /// <summary>
     /// Runs <paramref name="run"/> with live progress (<see cref="LiveSweep"/>); a backend that cannot run, a sweep
     /// directory of another sweep and an interrupt each become one line.
     /// </summary>
-    public static T Live<T>(Microsoft.DotNet.Interactive.KernelInvocationContext context, ISweepCommand command, Func<IProgress<SweepProgress>, CancellationToken, T> run)
+    public static T Live<T>(Microsoft.DotNet.Interactive.KernelInvocationContext context, SweepCommand command, Func<IProgress<SweepProgress>, CancellationToken, T> run)
     {
         try
         {
@@ -69,32 +69,4 @@ internal static class SweepArguments
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-/// <summary>A magic command with the sweep options (see <see cref="SweepArguments"/>).</summary>
-public interface ISweepCommand
-{
-    /// <summary><c>local</c> or <c>slurm</c>.</summary>
-    string? Backend { get; }
-
-    /// <summary>Trials at once.</summary>
-    string? Workers { get; }
-
-    /// <summary>Extra attempts for a failing trial.</summary>
-    string? Retries { get; }
-
-    /// <summary>The sweep directory.</summary>
-    string? SweepDir { get; }
-
-    /// <summary>Slurm partition.</summary>
-    string? Partition { get; }
-
-    /// <summary>Slurm time limit.</summary>
-    string? Time { get; }
-
-    /// <summary>Slurm CPUs per task.</summary>
-    string? CpusPerTask { get; }
-
-    /// <summary>Slurm memory.</summary>
-    string? Mem { get; }
 }

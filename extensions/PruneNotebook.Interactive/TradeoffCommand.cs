@@ -6,7 +6,7 @@ namespace PruneNotebook.Interactive;
 /// <c>#!tradeoff &lt;model&gt; --data &lt;data&gt; --sparsities 0.5,0.75,0.9 [--criteria l2] [--seeds 3] [--scope local|global] [--channels]
 /// [--fine-tune-epochs 1] [--backend local|slurm] [--workers N] [--result v]</c>.
 /// </summary>
-public sealed class TradeoffCommand : KernelDirectiveCommand, ISweepCommand
+public sealed class TradeoffCommand : SweepCommand
 {
     /// <summary>C# variable holding the trained dense model (a built-in architecture), or a built-in name to train one first.</summary>
     public string Model { get; set; } = "";
@@ -49,28 +49,4 @@ public sealed class TradeoffCommand : KernelDirectiveCommand, ISweepCommand
 
     /// <summary>C# variable to store the TradeoffResult in.</summary>
     public string? Result { get; set; }
-
-    /// <inheritdoc />
-    public string? Backend { get; set; }
-
-    /// <inheritdoc />
-    public string? Workers { get; set; }
-
-    /// <inheritdoc />
-    public string? Retries { get; set; }
-
-    /// <inheritdoc />
-    public string? SweepDir { get; set; }
-
-    /// <inheritdoc />
-    public string? Partition { get; set; }
-
-    /// <inheritdoc />
-    public string? Time { get; set; }
-
-    /// <inheritdoc />
-    public string? CpusPerTask { get; set; }
-
-    /// <inheritdoc />
-    public string? Mem { get; set; }
 }
