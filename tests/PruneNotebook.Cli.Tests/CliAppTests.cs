@@ -3,7 +3,6 @@ using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
-using Spectre.Console;
 
 namespace PruneNotebook.Cli.Tests;
 
@@ -13,20 +12,7 @@ public sealed class CliAppTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(200, args);
 
     [Fact]
     public void Summary_lists_the_layers_with_parameters_and_macs()

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using PruneNotebook.Core.Experiments;
-using Spectre.Console;
 
 namespace PruneNotebook.Cli.Tests;
 
@@ -28,21 +27,7 @@ public sealed class SweepVerbTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(200, args);
 
     [Fact]
     public void Sweep_run_runs_every_trial_in_worker_processes_and_status_shows_them()

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Spectre.Console;
 
 namespace PruneNotebook.Cli.Tests;
 
@@ -9,21 +8,7 @@ public sealed class TradeoffVerbTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 250;
-        var error = new StringWriter();
-        var code = CliApp.Run(args, console, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliRunner.Run(250, args);
 
     [Fact]
     public void A_tradeoff_study_runs_the_baselines_in_worker_processes_and_prints_mean_and_std_per_point()
