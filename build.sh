@@ -50,7 +50,8 @@ libstdcxx_fix_needed() {
 
 install_system_packages() {
   # Slurm (slurmctld slurmd slurm-client munge) runs the single-node test cluster of eng/slurm-test-cluster.sh.
-  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist
+  # fortunes: the English text CharGpt trains on (/usr/share/games/fortunes).
+  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist fortunes
     slurmctld slurmd slurm-client munge)
   if libstdcxx_fix_needed; then wanted+=(patchelf g++ binutils python3); fi
   if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then

@@ -32,7 +32,7 @@ public sealed class PruneCommand : KernelDirectiveCommand
     /// <summary>Seed for <c>random</c>.</summary>
     public string? Seed { get; set; }
 
-    /// <summary>C# variable holding data for criteria that measure on data (taylor, apoz).</summary>
+    /// <summary>C# variable holding data for criteria that measure on data (taylor, apoz, wanda, sparsegpt).</summary>
     public string? Data { get; set; }
 
     /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>

@@ -39,7 +39,7 @@ internal static class PruningMagics
                 new KernelDirectiveParameter("--dim", "Unit dimension for --structured: 0 outputs (default), 1 inputs."),
                 CriterionOptions.Argument("n"),
                 CriterionOptions.Argument("seed"),
-                KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz): a TensorDataset, or a FashionMnist (its train split)."),
+                KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz; calibration data for wanda, sparsegpt): a TensorDataset, or a FashionMnist (its train split)."),
                 LayersParameter(),
             },
         };

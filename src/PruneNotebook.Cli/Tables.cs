@@ -33,7 +33,7 @@ internal static class Tables
         foreach (var p in report.Parameters)
         {
             table.AddRow(Markup.Escape(p.Name), $"({string.Join(", ", p.Shape)})", $"{Count(p.Zeros)} / {Count(p.Count)}", Percent(p.Sparsity),
-                $"{p.DeadUnits} / {p.Units}", p.Masked ? "yes" : "");
+                $"{p.DeadUnits} / {p.Units}", p.Masked ? p.Pattern is { } pattern ? $"yes, {pattern}" : "yes" : "");
         }
         return table;
     }

@@ -84,7 +84,7 @@ public sealed class CliAppTests : IDisposable
     [InlineData("--seed applies to --criterion random, not l1: drop --seed, or choose random.", "prune", "--model", "lenet5", "--amount", "0.5", "--seed", "3")]
     [InlineData("--criterion taylor measures real data: pass --data <dataset>.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "taylor")]
     [InlineData("--criterion bn scores whole units, not single weights", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "bn")]
-    [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
+    [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz, bn, lamp, wanda or sparsegpt.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
     [InlineData("does not exist", "train", "--model", "lenet5", "--save", "/nonexistent-folder/x.bin")]
     public void Bad_input_fails_with_one_line_and_exit_code_1(string expected, params string[] args)
     {

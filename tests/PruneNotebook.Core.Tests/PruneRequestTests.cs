@@ -67,7 +67,7 @@ public class PruneRequestTests
     {
         using var model = Seeded();
         using var data = new TensorDataset(randn([4, 1, 28, 28]), randint(10, [4]));
-        Assert.Equal("--data is used only by criteria that measure on data (taylor, apoz), not random: drop --data.",
+        Assert.Equal("--data is used only by criteria that measure on data (taylor, apoz, wanda, sparsegpt), not random: drop --data.",
             Assert.Throws<ArgumentException>(() => new PruneRequest("0.5") { Criterion = "random" }.Run(model, ["fc1.weight"], data)).Message);
         Assert.Equal(PruningScope.Global, PruneRequest.ParseScope(" Global "));
         Assert.Equal("Unknown --scope 'galactic': expected local or global.", Assert.Throws<ArgumentException>(() => PruneRequest.ParseScope("galactic")).Message);
