@@ -65,7 +65,7 @@ public static class Pruner
         var targets = Targets(model, parameters);
         var entries = CriterionScoring.Entries(criterion);
         if (scope == PruningScope.Global && criterion is IRowComparedCriterion or IReconstructingCriterion)
-            throw new ArgumentException($"--criterion {criterion.Name} compares weights within each layer{(criterion is IRowComparedCriterion ? "'s output rows" : "")}, not across layers: use --scope local.");
+            throw new ArgumentException($"--criterion {criterion.Name} compares weights within each layer, not across layers: use --scope local.");
         if (criterion is IRowComparedCriterion && amount.Count is not null)
             throw new ArgumentException($"--criterion {criterion.Name} prunes the same fraction of every output row: give --amount as a fraction (e.g. 0.5), not a count.");
         using var context = new ScoringContext(model, data);
