@@ -26,7 +26,7 @@ const string Usage = """
                  MLP units, against the MAC reduction, beside PyTorch's figure; --epochs E trains on Fashion-MNIST first,
                  then compresses, fine-tunes and reports test accuracy
                  options: --threads N (default 2)  --repeats R (default 20)  --batch B (default 64)  --epochs E (default 0)
-                          --finetune-epochs F (default 1)
+                          --finetune-epochs F (default 1)  --examples M (each split's first M images; default all)
       sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
                  pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)

@@ -28,6 +28,7 @@ public static class TransformerSurgeryBenchmark
         var batch = GlobalPruningBenchmark.Option(args, "--batch", 64);
         var epochs = GlobalPruningBenchmark.Option(args, "--epochs", 0);
         var finetune = GlobalPruningBenchmark.Option(args, "--finetune-epochs", 1);
+        var examples = GlobalPruningBenchmark.Option(args, "--examples", 0);
         torch.set_num_threads(threads);
         var root = RepositoryRoot.Find();
 
@@ -36,7 +37,7 @@ public static class TransformerSurgeryBenchmark
         string? accuracy = null;
         if (epochs > 0)
         {
-            using var data = FashionMnist.Load();
+            using var data = FashionMnist.Load(limit: examples > 0 ? examples : null);
             var trainer = new Trainer(new TrainerOptions(Epochs: epochs, BatchSize: 128, LearningRate: 2e-3, Optimizer: "adamw", Seed: 0));
             trainer.Fit(dense, data.Train);
             compressed.load_state_dict(dense.state_dict());
@@ -46,7 +47,7 @@ public static class TransformerSurgeryBenchmark
             new Trainer(new TrainerOptions(Epochs: finetune, BatchSize: 128, LearningRate: 1e-3, Optimizer: "adamw", Seed: 1)).Fit(compressed, data.Train);
             var tuned = Trainer.Evaluate(compressed, data.Test).Accuracy;
             accuracy = string.Create(CultureInfo.InvariantCulture,
-                $"test accuracy: dense {denseAccuracy:P2} ({epochs} epochs), after surgery {cut:P2}, after {finetune} fine-tuning epoch{(finetune == 1 ? "" : "s")} {tuned:P2} ({(tuned - denseAccuracy) * 100:+0.00;-0.00} points)");
+                $"test accuracy ({data.Train.Count:N0} training, {data.Test.Count:N0} test images): dense {denseAccuracy:P2} ({epochs} epochs), after surgery {cut:P2}, after {finetune} fine-tuning epoch{(finetune == 1 ? "" : "s")} {tuned:P2} ({(tuned - denseAccuracy) * 100:+0.00;-0.00} points)");
         }
         else
         {
