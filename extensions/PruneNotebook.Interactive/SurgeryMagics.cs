@@ -58,6 +58,21 @@ internal static class SurgeryMagics
         }));
     }
 
+    /// <summary>The <c>--heads</c> amount, or <c>null</c> when not given.</summary>
+    private static PruningAmount? HeadAmount(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            return PruningAmount.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("--heads: " + e.Message);
+        }
+    }
+
     private static void RegisterCompress(CSharpKernel csharp)
     {
         const string example = "#!compress model --amount 0.5 --criterion l1";
@@ -75,6 +90,8 @@ internal static class SurgeryMagics
                 new KernelDirectiveParameter("--round-to", "Round kept counts to a multiple of this, e.g. 8."),
                 new KernelDirectiveParameter("--ignore", "Comma-separated layers to keep whole, e.g. fc3."),
                 new KernelDirectiveParameter("--max-fraction", "The most any one layer may lose, e.g. 0.8 (default 1)."),
+                new KernelDirectiveParameter("--heads", "Attention heads to remove: a fraction of each attention layer's heads (0.5) or a count (1); --amount 0 removes heads only."),
+                new KernelDirectiveParameter("--normalized-groups", "Also cut groups a LayerNorm normalises (a transformer's residual stream).") { Flag = true },
                 KernelVariables.DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
                 InputShapeParameter(),
                 ChannelsLastParameter(),
@@ -91,7 +108,8 @@ internal static class SurgeryMagics
             try
             {
                 var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
-                    MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1));
+                    MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1),
+                    HeadAmount(command.Heads), command.NormalizedGroups);
                 var shape = Shape(command.InputShape, model, command.ChannelsLast);
                 Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
             }

@@ -11,7 +11,7 @@ namespace PruneNotebook.Core.Models;
 /// <see cref="PositionalEmbedding"/>, <c>depth</c> pre-norm <see cref="TransformerBlock"/>s, a final LayerNorm, mean
 /// pooling over tokens (<see cref="TokenMean"/>) and a linear classifier. Every step is a module, so summaries count
 /// attention's MACs and surgery can remove heads and MLP units. Defaults: patches of 4 (49 tokens), width 64, 4 blocks
-/// of 4 heads and 128 MLP units, about 0.14 M parameters and 7.6 M MACs per image. Input (N, 1, 28, 28); output logits (N, 10).
+/// of 4 heads and 128 MLP units, about 0.14 M parameters and 7.7 M MACs per image. Input (N, 1, 28, 28); output logits (N, 10).
 /// </summary>
 public sealed class TinyViT : nn.Module<Tensor, Tensor>, IKnowsInputShape
 {
