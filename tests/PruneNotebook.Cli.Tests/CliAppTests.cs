@@ -86,10 +86,10 @@ public sealed class CliAppTests : IDisposable
     [InlineData("--criterion bn scores whole units, not single weights", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "bn")]
     [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
     [InlineData("does not exist", "train", "--model", "lenet5", "--save", "/nonexistent-folder/x.bin")]
-    public void Bad_input_fails_with_one_line_and_exit_code_1(string expected, params string[] args)
+    public void Bad_input_fails_with_one_line_and_the_usage_exit_code_2(string expected, params string[] args)
     {
         var (code, _, error) = Run(args);
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.StartsWith("prunenotebook: ", error);
