@@ -32,6 +32,9 @@ const string Usage = """
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)
                           --slurm (start eng/slurm-test-cluster.sh if
                           no cluster answers; needs root and Debian's Slurm packages)
+      startup    start-up to first output of `prunenotebook summary --model lenet5` (target 1.5 s) beside a C# file-based
+                 script doing the same (dotnet run bench/summary.cs)
+                 options: --repeats R (default 5)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -52,6 +55,7 @@ try
         "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
         "transformer-surgery" => Bind(args[1..], TransformerSurgeryBenchmark.Run),
         "sweeps" => Bind(args[1..], SweepBenchmark.Run),
+        "startup" => Bind(args[1..], StartupBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }

@@ -106,9 +106,7 @@ internal static class PruningMagics
         csharp.AddDirective<SensitivityCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var amounts = MagicArguments.Numbers("--amounts", command.Amounts, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95]);
-            if (amounts.Any(a => a is < 0 or > 1))
-                throw new UsageException($"--amounts '{command.Amounts}' must be sparsities in [0, 1], e.g. 0.1,0.5,0.9.");
+            var amounts = Sensitivity.ParseSparsities(command.Amounts);
             // The evaluation data is also what a criterion that measures on data uses, so --data is always given.
             var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Entries, dataGiven: true);
             try

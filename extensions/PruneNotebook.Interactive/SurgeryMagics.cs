@@ -58,21 +58,6 @@ internal static class SurgeryMagics
         }));
     }
 
-    /// <summary>The <c>--heads</c> amount, or <c>null</c> when not given.</summary>
-    private static PruningAmount? HeadAmount(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        try
-        {
-            return PruningAmount.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException("--heads: " + e.Message);
-        }
-    }
-
     private static void RegisterCompress(CSharpKernel csharp)
     {
         const string example = "#!compress model --amount 0.5 --criterion l1";
@@ -100,16 +85,13 @@ internal static class SurgeryMagics
         csharp.AddDirective<CompressCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var amount = PruneRequest.ParseAmount(command.Amount);
-            var scope = PruneRequest.ParseScope(command.Scope);
+            var options = CompressionOptions.Parse(command.Amount, command.Scope, command.Ignore, command.MaxFraction, command.RoundTo,
+                command.Heads, command.NormalizedGroups);
             // --data is also the data the accuracy before and after is measured on, so it is never unused here.
             var data = Data(csharp, command.Data, example);
             var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Groups, dataGiven: data is not null);
             try
             {
-                var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
-                    MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1),
-                    HeadAmount(command.Heads), command.NormalizedGroups);
                 var shape = Shape(command.InputShape, model, command.ChannelsLast);
                 Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
             }

@@ -47,8 +47,11 @@ internal static class PruneVerb
         {
             model, weights, data, calibration, limit, save, amount, nm, criterion, scope, structured, dim, n, seed, samples, blocksize, damping, layers, evaluate,
         };
+        var output = new OutputOptions();
+        output.AddTo(command);
         command.SetAction(parsed =>
         {
+            var result = output.Open(parsed, console, "prune");
             if (parsed.GetValue(data) is not null && parsed.GetValue(calibration) is not null)
                 throw new ArgumentException("--calibration is another name for --data: give one of them.");
             var folder = parsed.GetValue(data) ?? parsed.GetValue(calibration);
@@ -76,14 +79,18 @@ internal static class PruneVerb
             using var fashion = loadData ? CommonOptions.LoadData(folder, parsed.GetValue(limit)) : null;
             var before = fashion is null || !parsed.GetValue(evaluate) ? (double?)null : Trainer.Evaluate(network, fashion.Test).Accuracy;
             var report = request.Run(network, targets, criterionData ? fashion!.Train : null);
-            console.Write(Tables.Sparsity(report));
+            result.Write(Tables.Sparsity(report));
+            var after = before is null ? (double?)null : Trainer.Evaluate(network, fashion!.Test).Accuracy;
             if (before is not null)
-                console.WriteLine($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(Trainer.Evaluate(network, fashion!.Test).Accuracy)} after pruning (no fine-tuning)");
-            if (parsed.GetValue(save) is { } file)
+                result.Line($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(after!.Value)} after pruning (no fine-tuning)");
+            var saved = parsed.GetValue(save);
+            if (saved is not null)
             {
-                ModelFile.Save(network, file.FullName);
-                console.WriteLine($"saved {file.FullName}");
+                ModelFile.Save(network, saved.FullName);
+                result.Line($"saved {saved.FullName}");
             }
+            result.Finish(new { sparsity = report, accuracyBefore = before, accuracyAfter = after, saved = saved?.FullName },
+                $"prunenotebook prune · {report.ModelName}", report);
             return 0;
         });
         return command;

@@ -15,6 +15,13 @@ public static class CrossValidation
     public static ISplitter DefaultSplitter(TabularDataset data, int folds = 5) =>
         (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? new StratifiedKFold(folds) : new KFold(folds);
 
+    /// <summary>
+    /// The folds <c>#!cv</c>, <c>#!search</c> and the CLI make from <c>--folds</c>, <c>--shuffle</c> and <c>--seed</c>: stratified
+    /// k-fold for class targets, k-fold otherwise.
+    /// </summary>
+    public static ISplitter Splitter(TabularDataset data, int folds = 5, bool shuffle = false, int seed = 0) =>
+        (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? new StratifiedKFold(folds, shuffle, seed) : new KFold(folds, shuffle, seed);
+
     /// <summary>Scores <paramref name="estimator"/> on every fold of <paramref name="cv"/>: accuracy for classifiers, R² for regressors (also on class targets).</summary>
     /// <param name="estimator">What to fit.</param>
     /// <param name="data">The rows.</param>

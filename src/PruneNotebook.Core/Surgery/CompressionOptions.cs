@@ -29,6 +29,37 @@ public sealed record CompressionOptions(
     PruningAmount? Heads = null,
     bool NormalizedGroups = false)
 {
+    /// <summary>
+    /// The options as <c>#!compress</c>, the CLI's <c>compress</c> and recipes spell them (<c>--amount 0.5</c>, <c>--scope global</c>,
+    /// <c>--ignore fc3</c>, <c>--max-fraction 0.8</c>, <c>--round-to 8</c>, <c>--heads 0.5</c>, <c>--normalized-groups</c>;
+    /// empty means the default), checked.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is not a number or out of range; the message names it.</exception>
+    public static CompressionOptions Parse(string? amount, string? scope = null, string? ignore = null, string? maxFraction = null, string? roundTo = null,
+        string? heads = null, bool normalizedGroups = false)
+    {
+        var options = new CompressionOptions(PruneRequest.ParseAmount(amount), PruneRequest.ParseScope(scope), Hosting.OptionValues.List(ignore),
+            Hosting.OptionValues.Number("--max-fraction", maxFraction, 1), Hosting.OptionValues.Integer("--round-to", roundTo, 1),
+            HeadAmount(heads), normalizedGroups);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The <c>--heads</c> amount, or <c>null</c> when not given.</summary>
+    private static PruningAmount? HeadAmount(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            return PruningAmount.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("--heads: " + e.Message);
+        }
+    }
+
     /// <summary>Checks every option and throws on the first that is out of range.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message says which and what is expected); the amount was checked when it was made.</exception>
     public void Validate()
