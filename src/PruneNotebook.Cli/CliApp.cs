@@ -26,6 +26,7 @@ public static class CliApp
             TrialVerb.Create(console),
             SweepVerb.Create(console),
             TradeoffVerb.Create(console),
+            RunVerb.Create(console, error),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
