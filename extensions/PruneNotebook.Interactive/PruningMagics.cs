@@ -41,6 +41,7 @@ internal static class PruningMagics
                 CriterionOptions.Argument("seed"),
                 KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz): a TensorDataset, or a FashionMnist (its train split)."),
                 LayersParameter(),
+                RecipeLine.Parameter(),
             },
         };
         csharp.AddDirective<PruneCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -56,6 +57,9 @@ internal static class PruningMagics
                 Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed)),
             };
             context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
+            RecipeLine.Show(context, command.ShowRecipe, "prune", ("amount", command.Amount), ("criterion", command.Criterion), ("scope", command.Scope),
+                ("structured", Core.Recipes.RecipeText.Flag(command.Structured)), ("dim", command.Dim), ("n", command.N), ("seed", command.Seed),
+                ("layers", RecipeLine.List(command.Layers)));
         }));
     }
 

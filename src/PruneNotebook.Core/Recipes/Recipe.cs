@@ -171,6 +171,8 @@ public sealed partial class Recipe
             session.Results.Add(result);
             options.StepFinished?.Invoke(result);
         }
+        if (options.KeepModel is { } keep && session.TakeModel() is { } model)
+            keep(model);
         return new RecipeRun(Name, File, [.. session.Results], watch.Elapsed.TotalSeconds);
     }
 

@@ -20,6 +20,12 @@ public sealed record RecipeRunOptions
     /// </summary>
     public Func<string, IReadOnlyList<RecipeStepResult>, string>? RenderReport { get; init; }
 
+    /// <summary>
+    /// Receives the model the last step left, when the run ends; the caller then owns it (without this, the run
+    /// disposes it).
+    /// </summary>
+    public Action<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>>? KeepModel { get; init; }
+
     /// <summary>Stops a long step (training) at the next batch.</summary>
     public CancellationToken CancellationToken { get; init; }
 }
