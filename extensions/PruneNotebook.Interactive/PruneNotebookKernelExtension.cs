@@ -29,6 +29,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         SelectionMagics.Register(csharp);
         SurgeryMagics.Register(csharp);
         TradeoffMagic.Register(csharp);
+        RecipeMagic.Register(csharp, VisualizationHost.LoadReportPage());
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;

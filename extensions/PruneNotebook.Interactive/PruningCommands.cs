@@ -52,6 +52,9 @@ public sealed class PruneCommand : KernelDirectiveCommand
 
     /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
     public string? Layers { get; set; }
+
+    /// <summary><c>--show-recipe</c>: afterwards, print the recipe step this command ran, as one line of YAML.</summary>
+    public bool ShowRecipe { get; set; }
 }
 
 /// <summary><c>#!sparsity &lt;model&gt; [--layers conv1,fc1]</c>: sparsity maps and kept fraction per layer.</summary>

@@ -46,6 +46,7 @@ internal static class PruningMagics
                 KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz; calibration data for wanda, sparsegpt): a TensorDataset, or a FashionMnist (its train split)."),
                 KernelVariables.DataParameter(csharp, "Calibration data for the post-training criteria (wanda, sparsegpt): the same as --data.", name: "--calibration"),
                 LayersParameter(),
+                RecipeLine.Parameter(),
             },
         };
         csharp.AddDirective<PruneCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -65,6 +66,9 @@ internal static class PruningMagics
                 Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed), ("samples", command.Samples), ("blocksize", command.Blocksize), ("damping", command.Damping)),
             };
             context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
+            RecipeLine.Show(context, command.ShowRecipe, "prune", ("amount", command.Amount), ("criterion", command.Criterion), ("scope", command.Scope),
+                ("structured", Core.Recipes.RecipeText.Flag(command.Structured)), ("dim", command.Dim), ("n", command.N), ("seed", command.Seed),
+                ("layers", RecipeLine.List(command.Layers)));
         }));
     }
 

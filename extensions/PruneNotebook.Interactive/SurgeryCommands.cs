@@ -16,6 +16,9 @@ public abstract class ModelSurgeryCommand : KernelDirectiveCommand
 
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
+
+    /// <summary><c>--show-recipe</c>: afterwards, print the recipe step this command ran, as one line of YAML.</summary>
+    public bool ShowRecipe { get; set; }
 }
 
 /// <summary><c>#!trim &lt;model&gt; [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>: removes the units pruning zeroed.</summary>
@@ -71,6 +74,9 @@ public sealed class CompressCommand : KernelDirectiveCommand
 
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
+
+    /// <summary><c>--show-recipe</c>: afterwards, print the recipe step this command ran, as one line of YAML.</summary>
+    public bool ShowRecipe { get; set; }
 }
 
 /// <summary><c>#!drop-layers &lt;model&gt; --count 2 --data &lt;dataset&gt; [--input-shape 1,1,28,28] [--channels-last]</c>: layer pruning.</summary>
@@ -90,4 +96,7 @@ public sealed class DropLayersCommand : KernelDirectiveCommand
 
     /// <summary>Serve the network channels-last afterwards (<c>MemoryLayout.UseChannelsLast</c>).</summary>
     public bool ChannelsLast { get; set; }
+
+    /// <summary><c>--show-recipe</c>: afterwards, print the recipe step this command ran, as one line of YAML.</summary>
+    public bool ShowRecipe { get; set; }
 }

@@ -47,7 +47,11 @@ internal static class SurgeryMagics
         var directive = new KernelActionDirective(name)
         {
             Description = description,
-            Parameters = { KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(), ChannelsLastParameter() },
+            Parameters =
+            {
+                KernelVariables.ModelParameter(csharp), KernelVariables.DataParameter(csharp, "Data for the accuracy before and after (optional)."), InputShapeParameter(),
+                ChannelsLastParameter(), RecipeLine.Parameter(),
+            },
         };
         csharp.AddDirective<TCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
@@ -55,6 +59,7 @@ internal static class SurgeryMagics
             var measurement = new SurgeryMeasurement(Data(csharp, command.Data, example));
             var shape = Shape(command.InputShape, model, command.ChannelsLast);
             Show(context, surgery(model, shape, measurement), model, shape, command.ChannelsLast);
+            RecipeLine.Show(context, command.ShowRecipe, name[2..], ("channels-last", Core.Recipes.RecipeText.Flag(command.ChannelsLast)));
         }));
     }
 
@@ -80,6 +85,7 @@ internal static class SurgeryMagics
                 KernelVariables.DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
                 InputShapeParameter(),
                 ChannelsLastParameter(),
+                RecipeLine.Parameter(),
             },
         };
         csharp.AddDirective<CompressCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -94,6 +100,9 @@ internal static class SurgeryMagics
             {
                 var shape = Shape(command.InputShape, model, command.ChannelsLast);
                 Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
+                RecipeLine.Show(context, command.ShowRecipe, "compress", ("amount", command.Amount), ("criterion", command.Criterion), ("n", command.N),
+                    ("seed", command.Seed), ("scope", command.Scope), ("round-to", command.RoundTo), ("ignore", RecipeLine.List(command.Ignore)),
+                    ("max-fraction", command.MaxFraction), ("channels-last", Core.Recipes.RecipeText.Flag(command.ChannelsLast)));
             }
             finally
             {
@@ -115,6 +124,7 @@ internal static class SurgeryMagics
                 KernelVariables.DataParameter(csharp, "Data the ranking is measured on (a TensorDataset, or a FashionMnist: its test split).", required: true),
                 InputShapeParameter(),
                 ChannelsLastParameter(),
+                RecipeLine.Parameter(),
             },
         };
         csharp.AddDirective<DropLayersCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -124,6 +134,7 @@ internal static class SurgeryMagics
             var count = MagicArguments.Integer("--count", command.Count, 1);
             var shape = Shape(command.InputShape, model, command.ChannelsLast);
             Show(context, NetworkSurgery.DropLayers(model, data, count, shape), model, shape, command.ChannelsLast);
+            RecipeLine.Show(context, command.ShowRecipe, "drop-layers", ("count", command.Count), ("channels-last", Core.Recipes.RecipeText.Flag(command.ChannelsLast)));
         }));
     }
 

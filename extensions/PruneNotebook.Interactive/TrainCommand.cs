@@ -67,4 +67,7 @@ public sealed class TrainCommand : KernelDirectiveCommand
 
     /// <summary>C# variable to store the resulting TrainingHistory in.</summary>
     public string? History { get; set; }
+
+    /// <summary><c>--show-recipe</c>: afterwards, print the recipe step this command ran, as one line of YAML.</summary>
+    public bool ShowRecipe { get; set; }
 }

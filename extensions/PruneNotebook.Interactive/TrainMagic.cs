@@ -44,6 +44,7 @@ internal static class TrainMagic
                 new KernelDirectiveParameter("--resume", "Continue from --checkpoint when it exists.") { Flag = true },
                 new KernelDirectiveParameter("--seed", "Seed for shuffling, the validation split and dropout (default 0)."),
                 new KernelDirectiveParameter("--history", "C# variable to store the resulting TrainingHistory in."),
+                RecipeLine.Parameter(),
             },
         };
         csharp.AddDirective<TrainCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
@@ -73,6 +74,12 @@ internal static class TrainMagic
                 live.Finish(history);
                 if (!string.IsNullOrWhiteSpace(command.History))
                     csharp.SetValueAsync(command.History.Trim(), history, typeof(TrainingHistory)).GetAwaiter().GetResult();
+                // --data and --validation name notebook variables; a recipe's data step gives both (its test split validates).
+                RecipeLine.Show(context, command.ShowRecipe, "train", ("epochs", command.Epochs), ("batch-size", command.BatchSize), ("optimizer", command.Optimizer),
+                    ("lr", command.Lr), ("momentum", command.Momentum), ("nesterov", Core.Recipes.RecipeText.Flag(command.Nesterov)),
+                    ("weight-decay", command.WeightDecay), ("schedule", command.Schedule), ("l1", command.L1), ("l2", command.L2),
+                    ("group-lasso", command.GroupLasso), ("validation-fraction", command.ValidationFraction), ("early-stopping", command.EarlyStopping),
+                    ("checkpoint", command.Checkpoint), ("resume", Core.Recipes.RecipeText.Flag(command.Resume)), ("seed", command.Seed));
             }
             catch (OperationCanceledException)
             {

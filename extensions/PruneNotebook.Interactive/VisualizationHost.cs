@@ -28,8 +28,7 @@ internal static class VisualizationHost
         if (!File.Exists(path))
             throw new FileNotFoundException($"PruneNotebook's visualization assembly is missing at '{path}': reinstall the PruneNotebook.Interactive package.", path);
 
-        var context = new IsolatedContext(path);
-        var assembly = context.LoadFromAssemblyPath(path);
+        var assembly = Load(path);
         var rendererType = assembly.GetType($"{AssemblyName}.NotebookRenderer", throwOnError: true)!;
         var renderer = Activator.CreateInstance(rendererType)!;
         var render = rendererType.GetMethod("Render", [typeof(object)])
@@ -37,6 +36,33 @@ internal static class VisualizationHost
         var types = rendererType.GetProperty("SupportedTypes")?.GetValue(null) as IReadOnlyList<Type>
             ?? throw new MissingMemberException(rendererType.FullName, "SupportedTypes");
         return ((Func<object, string?>)render.CreateDelegate(typeof(Func<object, string?>), renderer), types);
+    }
+
+    /// <summary>The recipe report page (<c>RecipeReportHtml.Page</c>) from the same isolated context as <see cref="LoadRenderer"/>.</summary>
+    public static Func<string, IReadOnlyList<Core.Recipes.RecipeStepResult>, string> LoadReportPage(string? folder = null)
+    {
+        folder ??= Path.Combine(Path.GetDirectoryName(typeof(VisualizationHost).Assembly.Location)!, FolderName);
+        var assembly = Load(Path.Combine(folder, AssemblyName + ".dll"));
+        var page = assembly.GetType($"{AssemblyName}.RecipeReportHtml", throwOnError: true)!
+            .GetMethod("Page", [typeof(string), typeof(IReadOnlyList<Core.Recipes.RecipeStepResult>)])
+            ?? throw new MissingMethodException("RecipeReportHtml", "Page");
+        return page.CreateDelegate<Func<string, IReadOnlyList<Core.Recipes.RecipeStepResult>, string>>();
+    }
+
+    private static readonly Dictionary<string, Assembly> Loaded = new(StringComparer.Ordinal);
+
+    /// <summary>The visualization assembly at <paramref name="path"/>, loaded once into its own isolated context.</summary>
+    private static Assembly Load(string path)
+    {
+        lock (Loaded)
+        {
+            if (!Loaded.TryGetValue(path, out var assembly))
+            {
+                assembly = new IsolatedContext(path).LoadFromAssemblyPath(path);
+                Loaded[path] = assembly;
+            }
+            return assembly;
+        }
     }
 
     private sealed class IsolatedContext(string mainAssemblyPath) : AssemblyLoadContext("PruneNotebook.Visualization", isCollectible: false)

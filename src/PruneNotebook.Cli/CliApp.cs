@@ -35,6 +35,7 @@ public static class CliApp
             TrialVerb.Create(console),
             SweepVerb.Create(console),
             TradeoffVerb.Create(console),
+            RunVerb.Create(console, error),
         };
         foreach (var verb in SurgeryVerbs.Create(console).Append(SensitivityVerb.Create(console)).Concat(SelectionVerbs.Create(console)))
             root.Add(verb);

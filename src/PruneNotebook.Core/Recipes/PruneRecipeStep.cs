@@ -1,0 +1,86 @@
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Recipes;
+
+/// <summary>
+/// <c>prune</c>: prunes by masks with PyTorch's semantics, as <c>#!prune</c> does and checked by the same
+/// <see cref="PruneRequest"/>: <c>amount</c> (required: <c>0.9</c>, <c>90%</c> or a count), <c>criterion</c> (default
+/// l1; any name in <see cref="Criteria"/>), <c>scope</c> (local or global), <c>structured</c>, <c>dim</c>, <c>n</c>,
+/// <c>seed</c>, <c>layers</c>. A criterion that measures on data (taylor, apoz) uses the data's training split.
+/// </summary>
+public sealed record PruneRecipeStep : RecipeStep
+{
+    internal PruneRecipeStep(RecipeSection options)
+    {
+        Source = options;
+        var amount = options.Text("amount", "an amount such as 0.9, 90% or 120")
+            ?? throw options.Error("amount", "a prune step needs 'amount': a fraction of what remains (0.9 or 90%) or a count (120).");
+        Request = new PruneRequest(amount)
+        {
+            Criterion = options.Text("criterion", "a criterion name"),
+            Scope = options.Text("scope", "local or global"),
+            Structured = options.Flag("structured"),
+            Dim = options.Text("dim", "0 or 1"),
+            Arguments = CriterionArguments(options),
+        };
+        Layers = options.Names("layers");
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "prune";
+
+    /// <summary>The options, as <c>#!prune</c> would pass them.</summary>
+    public PruneRequest Request { get; }
+
+    /// <summary>Layers to prune; default every Linear and convolution layer.</summary>
+    public IReadOnlyList<string>? Layers { get; }
+
+    private bool NeedsData => Criteria.Get(Request.Criterion).NeedsData;
+
+    internal override void Check(RecipeCheck check)
+    {
+        check.NeedModel(this);
+        try
+        {
+            if (NeedsData)
+                check.NeedData(this, $"for criterion {Criteria.Get(Request.Criterion).Name} to measure on");
+            Request.Check(NeedsData);
+            if (Layers is not null)
+            {
+                using var probe = ModelZoo.Create(check.Model!, CPU);
+                Pruner.WeightsOf(probe, Layers);
+            }
+        }
+        catch (RecipeException)
+        {
+            throw;
+        }
+        catch (ArgumentException e)
+        {
+            throw RecipeErrors.AtKey(this, e.Message, e.Message.Contains("layer", StringComparison.OrdinalIgnoreCase) && Layers is not null ? "layers" : null);
+        }
+    }
+
+    internal override RecipeStepResult Run(RecipeSession session)
+    {
+        var model = session.Model;
+        var targets = Layers is null ? Pruner.DefaultTargets(model) : Pruner.WeightsOf(model, Layers);
+        var report = Request.Run(model, targets, NeedsData ? session.Data.Train : null);
+        var scope = PruneRequest.ParseScope(Request.Scope).ToString().ToLowerInvariant();
+        return new RecipeStepResult(0, Kind, Line,
+            $"prune: {Criteria.Get(Request.Criterion).Name}, amount {Request.Amount}, {scope}{(Request.Structured ? ", structured" : "")}: "
+            + $"{RecipeFigures.Percent(report.SparsityOf(targets))} of the pruned weights are zero, {RecipeFigures.Percent(report.Sparsity)} of the model",
+            report);
+    }
+
+    /// <summary>The criterion's arguments as written (<c>n</c>, <c>seed</c>), as the magics pass <c>--n</c> and <c>--seed</c>.</summary>
+    internal static IReadOnlyDictionary<string, string>? CriterionArguments(RecipeSection options)
+    {
+        var given = new[] { ("n", options.Text("n", "a norm order such as 2 or inf")), ("seed", options.Text("seed", "a whole number")) }
+            .Where(a => a.Item2 is not null).ToDictionary(a => a.Item1, a => a.Item2!);
+        return given.Count == 0 ? null : given;
+    }
+}
