@@ -13,7 +13,7 @@ public sealed class FailureKindTests : KernelTestBase
     [Fact]
     public async Task An_unexpected_exception_is_reported_as_a_bug_with_its_type_and_stack()
     {
-        await CSharp.SetValueAsync("broken", new BrokenEstimator(), typeof(BrokenEstimator));
+        await CSharp.SetValueAsync("broken", new BrokenEstimator(), typeof(IEstimator));
         var result = await Kernel.SendAsync(new SubmitCode("#!cv broken --data wine --folds 3"));
         var failure = Assert.Single(result.Events.OfType<CommandFailed>());
         var lines = failure.Message.Split('\n');
