@@ -70,6 +70,7 @@ try
 {
     // Every benchmark runs as the extension and the command line do: the bundled libtorch, allocator tuned (and the
     // PyTorch peers get the same allocator settings, see PyTorchPeer).
+    AllocatorTuning.Apply();
     TorchNativeLibraries.EnsureLoaded();
     return benchmark();
 }

@@ -56,7 +56,7 @@ public static class Pruner
     /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
     /// <exception cref="ArgumentException">
-    /// Unknown parameter, an amount larger than what is left, a criterion that cannot score entries or lacks its data;
+    /// Unknown parameter, NaN or infinite weights (<see cref="FiniteWeights"/>), an amount larger than what is left, a criterion that cannot score entries or lacks its data;
     /// nothing was changed.
     /// </exception>
     public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion,
@@ -253,7 +253,7 @@ public static class Pruner
     /// <param name="data">Data for a criterion that measures on it (Taylor, APoZ); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
     /// <exception cref="ArgumentException">
-    /// Unknown parameter, a dimension it does not have, an amount larger than what is left, or a criterion that cannot
+    /// Unknown parameter, NaN or infinite weights, a dimension it does not have, an amount larger than what is left, or a criterion that cannot
     /// score these units or lacks its data; nothing was changed.
     /// </exception>
     public static SparsityReport Structured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion, int dim = 0,
@@ -311,7 +311,7 @@ public static class Pruner
     /// <param name="scope">Local (default: each parameter reaches the sparsity) or global (all of them together).</param>
     /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> is outside [0, 1].</exception>
-    /// <exception cref="ArgumentException">Unknown parameter, or a criterion that cannot score entries or lacks its data.</exception>
+    /// <exception cref="ArgumentException">Unknown parameter, NaN or infinite weights, or a criterion that cannot score entries or lacks its data.</exception>
     public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, ICriterion criterion,
         PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
@@ -400,6 +400,7 @@ public static class Pruner
         }).ToArray();
         // Scores and existing masks are read from the weights as every forward pass sees them.
         PruningMasks.Apply(model);
+        FiniteWeights.Check(targets.Select(t => (t.n, (Tensor)t.value)));
         return targets;
     }
 

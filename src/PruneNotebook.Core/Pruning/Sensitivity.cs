@@ -43,6 +43,7 @@ public static class Sensitivity
         if (sparsities.Count == 0 || sparsities.Any(s => !(s >= 0 && s <= 1)))
             throw new ArgumentException($"Sparsities must be a non-empty list of fractions in [0, 1], got [{string.Join(", ", sparsities)}].", nameof(sparsities));
         targets ??= Pruner.DefaultTargets(model);
+        FiniteWeights.Check(targets.Select(t => (t, (Tensor)ModuleTree.Resolve(model, t).Value)));
         var entries = CriterionScoring.Entries(criterion ?? new MagnitudeCriterion(1));
         using var context = new ScoringContext(model, data);
         var ordered = sparsities.Distinct().Order().ToArray();

@@ -27,7 +27,10 @@ public static class CrossValidation
     /// <param name="data">The rows.</param>
     /// <param name="cv">The folds; default <see cref="DefaultSplitter"/>.</param>
     /// <param name="standardize">Standardize features per fold (on its training rows).</param>
-    /// <param name="parallelism">Folds fitted at once (≥ 1).</param>
+    /// <param name="parallelism">
+    /// Folds fitted at once (≥ 1). Only this library's estimators fit side by side; any other estimator (which may train a
+    /// TorchSharp network, not thread-safe) fits its folds in turn.
+    /// </param>
     /// <exception cref="ArgumentException">The data cannot be split this way, or the estimator rejects the data.</exception>
     public static CrossValidationResult Score(IEstimator estimator, TabularDataset data, ISplitter? cv = null, bool standardize = true, int parallelism = 1)
     {
@@ -45,11 +48,14 @@ public static class CrossValidation
             using (train)
             using (test)
             {
-                var watch = Stopwatch.StartNew();
-                var model = estimator.Fit(train);
-                seconds[fold.Index] = watch.Elapsed.TotalSeconds;
-                scores[fold.Index] = model.Score(test);
-                (model as IDisposable)?.Dispose();
+                EstimatorTurns.Run(estimator, parallelism > 1, () =>
+                {
+                    var watch = Stopwatch.StartNew();
+                    var model = estimator.Fit(train);
+                    seconds[fold.Index] = watch.Elapsed.TotalSeconds;
+                    scores[fold.Index] = model.Score(test);
+                    (model as IDisposable)?.Dispose();
+                });
             }
         }
         // One degree runs on the calling thread: a pool thread's first TorchSharp call pays for a new native thread team.

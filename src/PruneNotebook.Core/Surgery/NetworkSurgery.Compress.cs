@@ -44,6 +44,7 @@ public static partial class NetworkSurgery
         measurement ??= new SurgeryMeasurement();
         measurement.Validate();
         criterion ??= new MagnitudeCriterion(1);
+        FiniteWeights.Check(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         var graph = DependencyGraph.Build(model, inputShape);
         var ignored = CheckIgnored(model, options.Ignore ?? []);
         bool Ignored(ChannelGroup g) => g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name));
