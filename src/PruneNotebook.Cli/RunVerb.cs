@@ -10,14 +10,12 @@ namespace PruneNotebook.Cli;
 /// <summary>
 /// <c>prunenotebook run &lt;recipe&gt; [--output text|json] [--report report.html]</c>: runs a recipe file (YAML or JSON)
 /// as <c>#!recipe</c> does in a notebook, with the same results for the same seeds, and prints each step's line and
-/// table. Exit codes: 0 done; 1 the recipe was refused (one line with file, line and key; nothing ran, nothing was
-/// written); 2 a step failed while running (the steps before it ran; their files are written).
+/// table. Exit codes as everywhere in <see cref="CliApp"/>: 0 done; 2 the recipe was refused (one line with file, line
+/// and key; nothing ran, nothing was written); 1 a step failed while running (the steps before it ran; their files are
+/// written).
 /// </summary>
 internal static class RunVerb
 {
-    /// <summary>Exit code of a step that failed after the recipe started running.</summary>
-    public const int StepFailed = 2;
-
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -55,7 +53,7 @@ internal static class RunVerb
                 RenderReport = RecipeReportHtml.Page,
                 CancellationToken = cancel.Token,
             };
-            // Everything is checked before the first step runs: a refusal is exit code 1 (CliApp), with nothing written.
+            // Everything is checked before the first step runs: a refusal is a usage error (CliApp.UsageError), with nothing written.
             loaded.Validate(options);
             Console.CancelKeyPress += onCancel;
             try
@@ -76,7 +74,7 @@ internal static class RunVerb
             {
                 var message = e is OperationCanceledException ? "interrupted; the steps before it ran." : e.Message;
                 error.WriteLine($"prunenotebook: {message.Split('\n', 2)[0].Trim()}");
-                return StepFailed;
+                return CliApp.Failure;
             }
             finally
             {

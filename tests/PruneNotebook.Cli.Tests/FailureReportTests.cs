@@ -23,15 +23,23 @@ public class FailureReportTests
         var error = new StringWriter();
         Assert.Equal(70, CliApp.Report(Thrown(() => new Dictionary<string, int> { ["a"] = 1 }.Add("a", 2)), error));
         error = new StringWriter();
-        Assert.Equal(1, CliApp.Report(Thrown(() => PruningAmount.Parse("1.5")), error));
+        Assert.Equal(CliApp.UsageError, CliApp.Report(Thrown(() => PruningAmount.Parse("1.5")), error));
         Assert.Equal("prunenotebook: amount=1.5 should either be a float in the range [0, 1] or a non-negative integer.", error.ToString().Trim());
     }
 
     [Fact]
-    public void Bad_input_on_the_command_line_exits_with_1_in_one_line()
+    public void A_file_that_cannot_be_read_is_a_failure_not_a_usage_error()
+    {
+        var error = new StringWriter();
+        Assert.Equal(CliApp.Failure, CliApp.Report(Thrown(() => File.ReadAllBytes(Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "model.bin"))), error));
+        Assert.StartsWith("prunenotebook: Could not find a part of the path", error.ToString().Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_input_on_the_command_line_is_a_usage_error_in_one_line()
     {
         var (code, _, error) = CliRunner.Run(100, "prune", "--model", "lenet5", "--amount", "-0.5");
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.Single(error.Trim().Split('\n'));
     }
 
