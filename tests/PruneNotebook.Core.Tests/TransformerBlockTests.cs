@@ -71,6 +71,22 @@ public class TransformerBlockTests
     }
 
     [Fact]
+    public void TinyViT_has_the_documented_parameters_and_macs()
+    {
+        manual_seed(0);
+        using var model = new TinyViT();
+        var summary = NetworkSummary.Create(model, [1, 1, 28, 28]);
+        // Per block on 49 tokens of 64: projections 49·(4·64·64 + 2·128·64), attention 2·49·49·64, LayerNorms 2·49·64;
+        // patch convolution 49·64·16, final LayerNorm 49·64, head 64·10.
+        const long block = 49 * (4 * 64 * 64 + 2 * 128 * 64) + 2 * 49 * 49 * 64 + 2 * 49 * 64;
+        Assert.Equal(4 * block + 49 * 64 * 16 + 49 * 64 + 64 * 10, summary.TotalMacs);
+        Assert.Equal(7_730_880L, summary.TotalMacs);
+        Assert.Equal(138_890L, summary.TotalParameters);
+        Assert.Empty(summary.UncountedLayerTypes);
+        Assert.Equal([2L, 10], model.call(randn(2, 1, 28, 28)).shape);
+    }
+
+    [Fact]
     public void Heads_must_divide_the_width()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new MultiHeadSelfAttention(10, 3));

@@ -225,4 +225,17 @@ public class TransformerSurgeryTests
         Assert.Equal(7L, depthwise.groups);
         Assert.True(depthwise.weight!.detach().allclose(keptFilters, rtol: 0, atol: 0));
     }
+
+    [Fact]
+    public void A_global_pooling_module_carries_the_channels_to_the_next_linear_layer()
+    {
+        manual_seed(8);
+        using var model = new PooledConvNet();
+        var group = DependencyGraph.Build(model, [1, 1, 4, 4]).GroupProducedBy("conv")!;
+        Assert.True(group.IsPrunable);
+        Assert.Equal(["conv", "relu", "pool", "fc"], group.Members.Select(m => m.Name));
+        NetworkSurgery.Compress(model, new CompressionOptions(PruningAmount.Exactly(2)), inputShape: [1, 1, 4, 4], measurement: Quick);
+        Assert.Equal([3L, 4], Weight(model, "fc.weight").shape);
+    }
 }
+

@@ -71,3 +71,28 @@ public sealed class DepthwiseSeparableNet : nn.Module<Tensor, Tensor>
         return fc.call(flatten.call(x)).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>A user's parameter-free global pooling (N, C, H, W) → (N, C) in one module.</summary>
+public sealed class GlobalMeanPool : nn.Module<Tensor, Tensor>
+{
+    public GlobalMeanPool() : base(nameof(GlobalMeanPool)) { }
+
+    public override Tensor forward(Tensor input) => input.mean([2L, 3L]);
+}
+
+/// <summary>conv 1→6 (4×4 map) → ReLU → global mean pool → linear 6→3: the pooled channels are the linear layer's inputs.</summary>
+public sealed class PooledConvNet : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv = nn.Conv2d(1, 6, 3, padding: 1);
+    private readonly ReLU relu = nn.ReLU();
+    private readonly GlobalMeanPool pool = new();
+    private readonly Linear fc = nn.Linear(6, 3);
+
+    public PooledConvNet() : base(nameof(PooledConvNet)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return fc.call(pool.call(relu.call(conv.call(input)))).MoveToOuterDisposeScope();
+    }
+}

@@ -61,6 +61,20 @@ public sealed class SurgeryMagicTests : KernelTestBase
     }
 
     [Fact]
+    public async Task Compress_removes_heads_and_mlp_units_of_a_vit_and_refuses_taking_every_head()
+    {
+        await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var vit = new PruneNotebook.Core.Models.TinyViT(dim: 16, depth: 2, heads: 4, mlpHidden: 32, patch: 7);"));
+        var html = await DisplayedHtml("#!compress vit --amount 0.5 --heads 1 --criterion l2");
+        Assert.Contains("TinyViT · compress l2 50 %, 1 head per layer local", html);
+        var vit = Variable<TinyViT>("vit");
+        Assert.Equal([3L, 3], vit.Blocks.Select(b => b.Attention.Heads));
+        Assert.Equal([16L, 16], vit.Blocks.Select(b => b.MlpHidden));
+        var error = await FailureMessage("#!compress vit --amount 0 --heads 3");
+        Assert.Contains("Removing 3 heads would remove all 3 heads of 'blocks.0.attention.inner': an attention layer must keep at least one; lower --heads.", error);
+        Assert.Equal([3L, 3], vit.Blocks.Select(b => b.Attention.Heads));
+    }
+
+    [Fact]
     public async Task Drop_layers_ranks_the_candidates()
     {
         await Kernel.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode("var resnet = new PruneNotebook.Core.Models.ResNet20(blocksPerStage: 2);"));

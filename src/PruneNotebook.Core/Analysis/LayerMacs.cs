@@ -41,8 +41,8 @@ internal static class LayerMacs
                 var attention = 2 * outputElements * outputShape[1];
                 return (attention, attention);
             }
-            case Embedding or Models.PositionalEmbedding:
-                // A lookup, and an addition.
+            case Embedding or Models.PositionalEmbedding or Models.ImageTokens or Models.TokenMean:
+                // A lookup, an addition, a transpose, a mean over tokens (free, as pooling is).
                 return (0, 0);
             default:
                 return IsFree(layer) ? (0, 0) : null;

@@ -273,8 +273,9 @@ public sealed class DependencyGraph
 
         /// <summary>
         /// Where a parameter-free layer puts its input's units: the same dimension when that dimension keeps its size
-        /// (activations, dropout, pooling over positions), dimension 1 in blocks after flattening (N, C, …) to (N, C·…),
-        /// the last dimension after (N, C, H, W) → (N, H·W, C) (image tokens), the last after averaging tokens away
+        /// (activations, dropout, pooling over positions), the last dimension after (N, C, H, W) → (N, H·W, C) (image
+        /// tokens), dimension 1 in blocks after flattening (N, C, …) to (N, C·…), dimension 1 when it keeps its size in
+        /// another rank (a global pooling to (N, C)), the last after averaging tokens away
         /// (N, T, D) → (N, D). <c>null</c> for anything else.
         /// </summary>
         private static Value? Carried(Value source, Tensor input, Tensor output)
@@ -284,10 +285,12 @@ public sealed class DependencyGraph
                 return null;
             if (output.dim() == input.dim() && output.shape[d] == input.shape[d])
                 return source with { Shape = output.shape };
-            if (d == 1 && input.dim() > 2 && output.dim() == 2 && output.shape[1] == input.shape[1..].Aggregate(1L, (a, b) => a * b))
-                return new Value(source.Node, source.Block * input.shape[2..].Aggregate(1L, (a, b) => a * b), output.shape, 1);
             if (d == 1 && input.dim() == 4 && output.dim() == 3 && output.shape[2] == input.shape[1] && output.shape[1] == input.shape[2] * input.shape[3] && source.Block == 1)
                 return new Value(source.Node, 1, output.shape, 2);
+            if (d == 1 && input.dim() > 2 && output.dim() == 2 && output.shape[1] == input.shape[1..].Aggregate(1L, (a, b) => a * b))
+                return new Value(source.Node, source.Block * input.shape[2..].Aggregate(1L, (a, b) => a * b), output.shape, 1);
+            if (d == 1 && output.shape[1] == input.shape[1])
+                return source with { Shape = output.shape }; // e.g. a global pooling (N, C, H, W) → (N, C)
             if (d == input.dim() - 1 && output.dim() == input.dim() - 1 && output.shape[^1] == input.shape[d])
                 return new Value(source.Node, source.Block, output.shape, (int)output.dim() - 1);
             return null;
