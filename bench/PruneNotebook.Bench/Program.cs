@@ -21,6 +21,10 @@ const string Usage = """
       surgery    forward latency of a VGG-style CNN before and after NetworkSurgery.Compress halves every conv, against the
                  theoretical MAC speedup, beside PyTorch's figure for the same two architectures
                  options: --threads N (default 2)  --repeats R (default 30)  --batch B (default 64)  --round-to K (default 16)
+      posttraining
+                 CharGpt: magnitude vs Wanda scoring of every Linear weight (Wanda's calibration pass apart), SparseGPT at
+                 50 % on every Linear layer, beside the papers' code in PyTorch
+                 options: --threads N (default 2)  --repeats R (default 3)
       sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
                  pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)
@@ -45,6 +49,7 @@ try
         "selection" => Bind(args[1..], SelectionBenchmark.Run),
         "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
         "sweeps" => Bind(args[1..], SweepBenchmark.Run),
+        "posttraining" => Bind(args[1..], PostTrainingBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }
