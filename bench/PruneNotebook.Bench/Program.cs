@@ -27,6 +27,10 @@ const string Usage = """
                  then compresses, fine-tunes and reports test accuracy
                  options: --threads N (default 2)  --repeats R (default 20)  --batch B (default 64)  --epochs E (default 0)
                           --finetune-epochs F (default 1)  --examples M (each split's first M images; default all)
+      posttraining
+                 CharGpt: magnitude vs Wanda scoring of every Linear weight (Wanda's calibration pass apart), SparseGPT at
+                 50 % on every Linear layer, beside the papers' code in PyTorch
+                 options: --threads N (default 2)  --repeats R (default 3)
       sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
                  pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)
@@ -56,6 +60,7 @@ try
         "transformer-surgery" => Bind(args[1..], TransformerSurgeryBenchmark.Run),
         "sweeps" => Bind(args[1..], SweepBenchmark.Run),
         "startup" => Bind(args[1..], StartupBenchmark.Run),
+        "posttraining" => Bind(args[1..], PostTrainingBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }

@@ -94,7 +94,7 @@ public sealed class CliAppTests : IDisposable
     [InlineData("Unknown optimizer 'lbfgs'", "train", "--model", "lenet5", "--optimizer", "lbfgs")]
     [InlineData("Learning rate must be a positive number", "train", "--model", "lenet5", "--lr", "-1")]
     [InlineData("--resume needs --checkpoint", "train", "--model", "lenet5", "--resume")]
-    [InlineData("Unknown model 'alexnet': expected one of lenet300-100, lenet5, resnet20, tinyvit, vgg", "summary", "--model", "alexnet")]
+    [InlineData("Unknown model 'alexnet': expected one of chargpt, lenet300-100, lenet5, resnet20, tinyvit, vgg", "summary", "--model", "alexnet")]
     [InlineData("amount=1.5 should either be a float in the range [0, 1] or a non-negative integer", "prune", "--model", "lenet5", "--amount", "1.5")]
     [InlineData("Option '--model' is required", "summary")]
     [InlineData("Unrecognized command or argument '--method'", "prune", "--model", "lenet5", "--amount", "0.5", "--method", "l1")]

@@ -53,6 +53,43 @@ public class ScheduledPruningTests(FashionMnistFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Lottery_tickets_train_dense_then_prune_and_rewind_the_survivors_to_their_initial_values()
+    {
+        using var train = fixture.Data.Train.Subset(arange(1_000));
+        using var test = fixture.Data.Test.Subset(arange(500));
+        var options = new TrainerOptions(Epochs: 1, BatchSize: 100, LearningRate: 1e-3, Seed: 3);
+        var schedule = new LotteryTicketSchedule(0.75, rounds: 2, trainEpochs: 1, rewindStep: 0);
+        manual_seed(5);
+        using var ticket = new LeNet300_100();
+        var history = ScheduledPruning.Run(ticket, train, test, schedule, options, scope: PruningScope.Global);
+        Assert.Equal([1, 2], history.Stages.Select(s => s.Stage));
+        Assert.Equal(schedule.TargetAt(0)!.Value, history.Stages[0].Sparsity, 4);
+        Assert.Equal(0.75, history.Final!.Sparsity, 4);
+        Assert.Equal(30, history.Final.Step); // 10 steps of dense training, then 10 per round
+
+        // The same by hand: train, prune by magnitude, put the survivors back to their initial values, train; twice.
+        manual_seed(5);
+        using var byHand = new LeNet300_100();
+        var initial = byHand.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        new Trainer(options).Fit(byHand, train, test);
+        var targets = Pruner.DefaultTargets(byHand);
+        for (var round = 0; round < 2; round++)
+        {
+            Pruner.PruneTo(byHand, targets, schedule.TargetAt(round)!.Value, new MagnitudeCriterion(1), PruningScope.Global);
+            using (no_grad())
+                foreach (var (name, parameter) in byHand.named_parameters())
+                    parameter.copy_(initial[name]);
+            PruningMasks.Apply(byHand);
+            new Trainer(options with { Seed = options.Seed + round }).Fit(byHand, train, test);
+        }
+        foreach (var (name, parameter) in ticket.named_parameters())
+            Assert.True(parameter.allclose(byHand.named_parameters().Single(p => p.name == name).parameter, 1e-4, 1e-6), name);
+        foreach (var target in targets)
+            Assert.Equal(PyTorchReference.MaskOf(PruningMasks.Get(byHand, target)!), PyTorchReference.MaskOf(PruningMasks.Get(ticket, target)!));
+        Assert.Contains("rewound to step 0", history.Schedule);
+    }
+
+    [Fact]
     public void A_schedule_defined_outside_the_library_runs_through_scheduled_pruning()
     {
         using var train = fixture.Data.Train.Subset(arange(3_000));

@@ -9,14 +9,17 @@ namespace PruneNotebook.Core.Data;
 /// </summary>
 public sealed class TensorDataset : IDisposable
 {
-    /// <summary>Wraps <paramref name="features"/> (N, ...) and <paramref name="labels"/> (N) int64; takes ownership of both.</summary>
-    /// <exception cref="ArgumentException">The first dimensions differ, labels are not 1-D, or the tensors are on different devices.</exception>
+    /// <summary>
+    /// Wraps <paramref name="features"/> (N, ...) and <paramref name="labels"/> (N) int64 — or (N, T) for sequence models,
+    /// one label per position (next-token targets) — taking ownership of both.
+    /// </summary>
+    /// <exception cref="ArgumentException">The first dimensions differ, labels are a scalar or have more than two dimensions, or the tensors are on different devices.</exception>
     public TensorDataset(Tensor features, Tensor labels, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.dim() != 1)
-            throw new ArgumentException($"labels must be 1-D (N), got shape ({string.Join(", ", labels.shape)}).", nameof(labels));
+        if (labels.dim() is < 1 or > 2)
+            throw new ArgumentException($"labels must be (N) or, for sequences, (N, T), got shape ({string.Join(", ", labels.shape)}).", nameof(labels));
         if (features.dim() < 1 || features.shape[0] != labels.shape[0])
             throw new ArgumentException(
                 $"features and labels must have the same first dimension, got {(features.dim() < 1 ? "a scalar" : features.shape[0].ToString())} features and {labels.shape[0]} labels.",

@@ -12,6 +12,7 @@ public static class ModelZoo
         ["vgg"] = device => new VggNet(device: device),
         ["resnet20"] = device => new ResNet20(device: device),
         ["tinyvit"] = device => new TinyViT(device: device),
+        ["chargpt"] = device => new CharGpt(device: device),
     };
 
     /// <summary>The names <see cref="Create"/> understands, lower case.</summary>

@@ -53,14 +53,56 @@ public static class ScheduledPruning
     private static PruningHistory InRounds(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IPruningRounds schedule, TrainerOptions training,
         IReadOnlyList<string> names, ICriterion criterion, PruningScope scope, ScoringContext context, IProgress<PruningStage>? progress, CancellationToken cancellationToken)
     {
+        long steps = 0;
+        Dictionary<string, Tensor>? rewindTo = null;
+        try
+        {
+            if (schedule is IRewindingRounds rewinding)
+                (rewindTo, steps) = TrainDenseKeeping(model, train, test, rewinding, training, cancellationToken);
+            return Rounds(model, train, test, schedule, training, names, criterion, scope, context, progress, rewindTo, steps, cancellationToken);
+        }
+        finally
+        {
+            if (rewindTo is not null)
+                foreach (var kept in rewindTo.Values)
+                    kept.Dispose();
+        }
+    }
+
+    /// <summary>The original training of a rewinding schedule, keeping the parameters after its rewind step.</summary>
+    private static (Dictionary<string, Tensor> Kept, long Steps) TrainDenseKeeping(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test,
+        IRewindingRounds schedule, TrainerOptions training, CancellationToken cancellationToken)
+    {
+        Dictionary<string, Tensor> Snapshot() => model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone().DetachFromDisposeScope());
+        var kept = schedule.RewindStep == 0 ? Snapshot() : null;
+        var options = training with { Epochs = schedule.FineTuneEpochs };
+        new Trainer(options).Fit(model, train, test, cancellationToken: cancellationToken, afterStep: step =>
+        {
+            if (kept is null && step >= schedule.RewindStep)
+                kept = Snapshot();
+        });
+        return (kept ?? Snapshot(), Batches(train, options) * options.Epochs);
+    }
+
+    private static PruningHistory Rounds(nn.Module<Tensor, Tensor> model, TensorDataset train, TensorDataset test, IPruningRounds schedule, TrainerOptions training,
+        IReadOnlyList<string> names, ICriterion criterion, PruningScope scope, ScoringContext context, IProgress<PruningStage>? progress,
+        Dictionary<string, Tensor>? rewindTo, long steps, CancellationToken cancellationToken)
+    {
         var dense = Trainer.Evaluate(model, test).Accuracy;
         var stages = new List<PruningStage>();
-        long steps = 0;
         for (var round = 0; round < schedule.Rounds; round++)
         {
             var watch = Stopwatch.StartNew();
             if (schedule.TargetAt(round) is { } target)
                 Pruner.PruneToWithoutReport(model, names, target, criterion, scope, context);
+            if (rewindTo is not null)
+            {
+                // The survivors go back to their values at the rewind step; the masks keep the pruned ones at zero.
+                using (no_grad())
+                    foreach (var (name, parameter) in model.named_parameters())
+                        parameter.copy_(rewindTo[name]);
+                PruningMasks.Apply(model);
+            }
             var afterPruning = Trainer.Evaluate(model, test).Accuracy;
             var options = training with
             {

@@ -1,0 +1,86 @@
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Reports;
+using PruneNotebook.Core.Runtime;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace PruneNotebook.Core.Optimization;
+
+/// <summary>
+/// Trains and evaluates next-token models (logits (batch, T, vocabulary) for token indices (batch, T)), such as
+/// <see cref="Models.CharGpt"/>: AdamW on random mini-batches drawn from a seeded generator, a fixed number of steps,
+/// linear warm-up then cosine decay. Masks are respected (the model runs through <c>call</c>).
+/// </summary>
+public static class LanguageModelTraining
+{
+    /// <summary>Trains <paramref name="model"/> in place; returns the training loss of each step.</summary>
+    /// <param name="model">Maps (batch, T) Int64 to (batch, T, vocabulary).</param>
+    /// <param name="data">Windows: features and labels (N, T) Int64.</param>
+    /// <param name="steps">Optimizer steps (≥ 1).</param>
+    /// <param name="batchSize">Windows per step.</param>
+    /// <param name="learningRate">Peak learning rate.</param>
+    /// <param name="seed">Seed of the batch order.</param>
+    public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = 32, double learningRate = 3e-3, long seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (steps < 1 || batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(steps), $"Training needs at least one step of at least one window, got {steps} of {batchSize}.");
+        var device = TorchDevice.Of(model);
+        using var generator = new Generator((ulong)seed);
+        using var optimizer = optim.AdamW(model.parameters(), learningRate, weight_decay: 0.01);
+        var warmup = Math.Max(1, steps / 20);
+        var losses = new Tensor[steps];
+        model.train();
+        for (var step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var rate = step < warmup ? learningRate * (step + 1) / warmup : learningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmup) / Math.Max(1, steps - warmup)));
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = rate;
+            var index = randint(data.Count, [batchSize], generator: generator).to(data.Device);
+            var x = data.Features.index_select(0, index).to(device);
+            var y = data.Labels.index_select(0, index).to(device);
+            optimizer.zero_grad();
+            var logits = model.call(x);
+            var loss = cross_entropy(logits.reshape(-1, logits.shape[^1]), y.reshape(-1));
+            loss.backward();
+            optimizer.step();
+            losses[step] = loss.detach().DetachFromDisposeScope();
+        }
+        model.eval();
+        using var all = stack(losses);
+        var values = all.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        foreach (var l in losses)
+            l.Dispose();
+        return values;
+    }
+
+    /// <summary>Mean next-token cross-entropy of <paramref name="model"/> over every position of <paramref name="data"/> (eval mode, no gradients).</summary>
+    public static LanguageModelEvaluation Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data, int batchSize = 64)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var device = TorchDevice.Of(model);
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            using var total = zeros(1, ScalarType.Float64, device);
+            long tokens = 0;
+            foreach (var (x, y) in data.Batches(batchSize))
+            {
+                using var scope = NewDisposeScope();
+                var logits = model.call(x.to(device));
+                total.add_(cross_entropy(logits.reshape(-1, logits.shape[^1]), y.to(device).reshape(-1), reduction: nn.Reduction.Sum).to_type(ScalarType.Float64));
+                tokens += y.numel();
+            }
+            return new LanguageModelEvaluation(tokens == 0 ? double.NaN : total.cpu().item<double>() / tokens, tokens);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}

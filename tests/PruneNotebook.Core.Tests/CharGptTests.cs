@@ -1,0 +1,67 @@
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Scoring;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Core.Tests;
+
+/// <summary>The fortunes corpus, CharGpt and its training and evaluation.</summary>
+public class CharGptTests
+{
+    [Fact]
+    public void The_fortunes_corpus_splits_by_document_into_next_token_windows()
+    {
+        using var corpus = FortunesCorpus.Load(length: 32, maxTrainWindows: 200);
+        Assert.Equal(200, corpus.Train.Count);
+        Assert.True(corpus.ValidationDocuments * 9 <= corpus.TrainDocuments + 9 && corpus.ValidationDocuments > 1000, $"{corpus.TrainDocuments} / {corpus.ValidationDocuments}");
+        Assert.Equal([200L, 32L], corpus.Train.Features.shape);
+        Assert.Equal(ScalarType.Int64, corpus.Train.Labels.dtype);
+        // Labels are the features shifted by one token.
+        Assert.True(corpus.Train.Features[0].narrow(0, 1, 31).eq(corpus.Train.Labels[0].narrow(0, 0, 31)).all().item<bool>());
+        Assert.True(corpus.Validation.Features.max().item<long>() < FortunesCorpus.Vocabulary.Length);
+        Assert.Equal("Hi!\n", FortunesCorpus.Decode(FortunesCorpus.Encode("Hi!\n")));
+        using var again = FortunesCorpus.Load(length: 32, maxTrainWindows: 200);
+        Assert.True(again.Validation.Features.eq(corpus.Validation.Features).all().item<bool>());
+    }
+
+    [Fact]
+    public void CharGpt_is_causal_and_gives_next_token_logits()
+    {
+        manual_seed(1);
+        using var model = new CharGpt(context: 16, dim: 32, depth: 1, heads: 2, mlpHidden: 64);
+        model.eval();
+        using var tokens = randint(96, [2, 16]);
+        using var changed = tokens.clone();
+        changed[.., 10] = (changed[.., 10] + 1) % 96;
+        using var a = model.call(tokens);
+        using var b = model.call(changed);
+        Assert.Equal([2L, 16L, 96L], a.shape);
+        Assert.True(a.narrow(1, 0, 10).allclose(b.narrow(1, 0, 10), 1e-5, 1e-6));
+        Assert.False(a.narrow(1, 10, 1).allclose(b.narrow(1, 10, 1), 1e-5, 1e-6));
+        Assert.Contains("chargpt", ModelZoo.Names);
+    }
+
+    [Fact]
+    public void Training_lowers_validation_perplexity_and_pruned_models_keep_training_masks()
+    {
+        using var corpus = FortunesCorpus.Load(length: 32, maxTrainWindows: 2000);
+        using var validation = corpus.Validation.Subset(arange(0, 64));
+        manual_seed(2);
+        using var model = new CharGpt(context: 32, dim: 32, depth: 1, heads: 2, mlpHidden: 64);
+        var before = LanguageModelTraining.Evaluate(model, validation);
+        Assert.InRange(before.Perplexity, 60, 200); // about uniform over 96 characters
+        var losses = LanguageModelTraining.Train(model, corpus.Train, steps: 60, batchSize: 16, learningRate: 1e-2);
+        var after = LanguageModelTraining.Evaluate(model, validation);
+        Assert.True(after.Perplexity < 0.5 * before.Perplexity, $"{before.Perplexity} → {after.Perplexity}");
+        Assert.Equal(after.Loss / Math.Log(2), after.BitsPerCharacter, 12);
+        Assert.True(losses.TakeLast(10).Average() < losses.Take(10).Average());
+
+        using var calibration = corpus.Train.Subset(arange(0, 16));
+        var report = Pruner.SemiStructured(model, Pruner.DefaultTargets(model), new NmSparsity(2, 4), new WandaCriterion(samples: 16), calibration);
+        Assert.All(Pruner.DefaultTargets(model), t => Assert.Equal("2:4", report[t].Pattern));
+        LanguageModelTraining.Train(model, corpus.Train, steps: 5, batchSize: 8);
+        Assert.Equal("2:4", Reports.SparsityReport.Create(model)["blocks.0.mlp.inner.fc1.weight"].Pattern);
+    }
+}
