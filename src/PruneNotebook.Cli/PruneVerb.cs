@@ -25,22 +25,16 @@ internal static class PruneVerb
         var amount = new Option<string>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120).", Required = true };
         var scope = new Option<string?>("--scope") { Description = "local (each layer loses the amount, default) or global (one threshold)." };
         scope.AcceptOnlyFromAmong("local", "global");
-        var criterion = new Option<string?>("--criterion")
-        {
-            Description = $"What ranks what is removed (default {Criteria.Default}): "
-                + string.Join("; ", Criteria.All.Select(c => $"{c.Name} ({c.Description}; scores {c.Scores}{(c.NeedsData ? "; needs --data" : "")})")) + ".",
-        };
-        criterion.CompletionSources.Add([.. Criteria.Names]);
+        var criterion = new CriterionOptions();
         var structured = new Option<bool>("--structured") { Description = "Prune whole units (rows of Linear, filters of Conv2d) instead of weights." };
         var dim = new Option<string?>("--dim") { Description = "Unit dimension for --structured: 0 outputs (default), 1 inputs." };
-        var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
-        var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
         var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy before and after pruning." };
         var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, limit, save, amount, criterion, scope, structured, dim, n, seed, layers, evaluate,
+            model, weights, data, limit, save, amount, scope, structured, dim, layers, evaluate,
         };
+        criterion.AddTo(command);
         var output = new OutputOptions();
         output.AddTo(command);
         command.SetAction(parsed =>
@@ -48,12 +42,11 @@ internal static class PruneVerb
             var result = output.Open(parsed, console, "prune");
             var request = new PruneRequest(parsed.GetValue(amount)!)
             {
-                Criterion = parsed.GetValue(criterion),
+                Criterion = criterion.Name(parsed),
                 Scope = parsed.GetValue(scope),
                 Structured = parsed.GetValue(structured),
                 Dim = parsed.GetValue(dim),
-                Arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)) }
-                    .Where(a => a.Item2 is not null).ToDictionary(a => a.Item1, a => a.Item2!),
+                Arguments = criterion.Arguments(parsed),
             };
             // A criterion that measures on data uses the training split of the --data folder, which must then be named;
             // otherwise --data is the folder --evaluate reads. Every option is checked before anything is loaded.
