@@ -5,6 +5,8 @@
 // PRUNENOTEBOOK_SAMPLES=quick: a few hundred images and one epoch per stage (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+// File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
+#:property PublishAot=false
 
 using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
