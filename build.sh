@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # PruneNotebook's one entry point. Each command does the set-up it needs, idempotently:
 #   ./build.sh demo    set up, build, pack, run notebooks/01-quickstart.ipynb -> artifacts/notebooks/
-#   ./build.sh test    set up, build, pack, run every test project and execute every notebook
+#   ./build.sh test    set up, build, pack, run every test project, execute every notebook and run every sample script
 #   ./build.sh setup   only the machine set-up (apt packages, .NET tools, Jupyter kernel, libstdc++ fix)
 #   ./build.sh pack    set up, build and pack the extension, PruneNotebook.Core, PruneNotebook.Visualization and
 #                      the prunenotebook dotnet tool into packages-local/
@@ -145,6 +145,17 @@ run_notebook() {
   echo "    -> artifacts/notebooks/$name.ipynb, artifacts/notebooks/$name.html"
 }
 
+# A C# file-based script of samples/, in its smaller CI form (PRUNENOTEBOOK_SAMPLES=quick): it must end well and leave
+# its HTML report in artifacts/.
+run_sample() {
+  local sample="$1" name report
+  name="$(basename "$sample" .cs)"
+  report="$root/artifacts/$name.html"
+  say "run $sample (PRUNENOTEBOOK_SAMPLES=quick)"
+  rm -f "$report"
+  PRUNENOTEBOOK_SAMPLES=quick dotnet run "$sample" 2> >(grep -v NNPACK >&2) && [[ -s "$report" ]] && echo "    -> artifacts/$name.html"
+}
+
 run_tests() {
   local passed=0 failed=0 project notebook log counts
   log="$(mktemp)"
@@ -163,6 +174,10 @@ run_tests() {
   rm -f "$log"
   for notebook in notebooks/*.ipynb; do
     if run_notebook "$notebook"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  done
+  local sample
+  for sample in samples/*.cs; do
+    if run_sample "$sample"; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
   done
   echo "total: $passed passed, $failed failed"
   ((failed == 0))

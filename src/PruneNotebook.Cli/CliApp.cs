@@ -29,7 +29,7 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(error);
-        var root = new RootCommand("Shrink and tune neural networks: network summaries, training with schedules and penalties, pruning.")
+        var root = new RootCommand("Shrink and tune neural networks without a notebook: summaries, training, pruning, network surgery, sensitivity, feature and model selection, sweeps and tradeoff studies.")
         {
             SummaryVerb.Create(console),
             TrainVerb.Create(console),
@@ -53,7 +53,7 @@ public static class CliApp
         {
             AllocatorTuning.Apply();
             TorchNativeLibraries.EnsureLoaded();
-            return parsed.Invoke(new InvocationConfiguration { Output = new AnsiWriter(console), Error = error, EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { Output = console.Profile.Out.Writer, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -78,15 +78,5 @@ public static class CliApp
         }
         error.WriteLine($"prunenotebook: {Failures.OneLine(e)}");
         return e is ArgumentException or FormatException ? UsageError : Failure;
-    }
-
-    /// <summary>Lets System.CommandLine's help and version text go to the same console as the results.</summary>
-    private sealed class AnsiWriter(IAnsiConsole console) : StringWriter
-    {
-        public override void Write(char value) => console.Write(new Text(value.ToString()));
-
-        public override void Write(string? value) => console.Write(new Text(value ?? ""));
-
-        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
     }
 }

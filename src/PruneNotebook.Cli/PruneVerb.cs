@@ -28,16 +28,9 @@ internal static class PruneVerb
         var calibration = new Option<DirectoryInfo?>("--calibration") { Description = "The same as --data, spelled for the post-training criteria (wanda, sparsegpt): their calibration batches come from its training split." };
         var scope = new Option<string?>("--scope") { Description = "local (each layer loses the amount, default) or global (one threshold)." };
         scope.AcceptOnlyFromAmong("local", "global");
-        var criterion = new Option<string?>("--criterion")
-        {
-            Description = $"What ranks what is removed (default {Criteria.Default}): "
-                + string.Join("; ", Criteria.All.Select(c => $"{c.Name} ({c.Description}; scores {c.Scores}{(c.NeedsData ? "; needs --data" : "")})")) + ".",
-        };
-        criterion.CompletionSources.Add([.. Criteria.Names]);
+        var criterion = new CriterionOptions();
         var structured = new Option<bool>("--structured") { Description = "Prune whole units (rows of Linear, filters of Conv2d) instead of weights." };
         var dim = new Option<string?>("--dim") { Description = "Unit dimension for --structured: 0 outputs (default), 1 inputs." };
-        var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
-        var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
         var samples = new Option<string?>("--samples") { Description = "For --criterion wanda/sparsegpt: calibration examples (default 128)." };
         var blocksize = new Option<string?>("--blocksize") { Description = "For --criterion sparsegpt: columns per block (default 128)." };
         var damping = new Option<string?>("--damping") { Description = "For --criterion sparsegpt: dampening, a fraction of the mean Hessian diagonal (default 0.01)." };
@@ -45,8 +38,9 @@ internal static class PruneVerb
         var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy before and after pruning." };
         var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, calibration, limit, save, amount, nm, criterion, scope, structured, dim, n, seed, samples, blocksize, damping, layers, evaluate,
+            model, weights, data, calibration, limit, save, amount, nm, scope, structured, dim, samples, blocksize, damping, layers, evaluate,
         };
+        criterion.AddTo(command);
         var output = new OutputOptions();
         output.AddTo(command);
         command.SetAction(parsed =>
@@ -58,12 +52,14 @@ internal static class PruneVerb
             var request = new PruneRequest(parsed.GetValue(amount) ?? "")
             {
                 NM = parsed.GetValue(nm),
-                Criterion = parsed.GetValue(criterion),
+                Criterion = criterion.Name(parsed),
                 Scope = parsed.GetValue(scope),
                 Structured = parsed.GetValue(structured),
                 Dim = parsed.GetValue(dim),
-                Arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)), ("samples", parsed.GetValue(samples)), ("blocksize", parsed.GetValue(blocksize)), ("damping", parsed.GetValue(damping)) }
-                    .Where(a => a.Item2 is not null).ToDictionary(a => a.Item1, a => a.Item2!),
+                Arguments = criterion.Arguments(parsed)
+                    .Concat(new[] { ("samples", parsed.GetValue(samples)), ("blocksize", parsed.GetValue(blocksize)), ("damping", parsed.GetValue(damping)) }
+                        .Where(a => !string.IsNullOrWhiteSpace(a.Item2)).Select(a => KeyValuePair.Create(a.Item1, a.Item2!.Trim())))
+                    .ToDictionary(),
             };
             // A criterion that measures on data uses the training split of the --data folder, which must then be named;
             // otherwise --data is the folder --evaluate reads. Every option is checked before anything is loaded.

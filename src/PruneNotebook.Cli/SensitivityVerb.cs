@@ -20,28 +20,21 @@ internal static class SensitivityVerb
         var data = CommonOptions.Data();
         var limit = CommonOptions.Limit();
         var amounts = new Option<string?>("--amounts") { Description = $"Comma-separated sparsities (default {string.Join(",", Sensitivity.DefaultSparsities)})." };
-        var criterion = new Option<string?>("--criterion")
-        {
-            Description = $"What ranks the weights (default {Criteria.Default}): one of {string.Join(", ", Criteria.Scoring(CriterionUse.Entries))}.",
-        };
-        criterion.CompletionSources.Add([.. Criteria.Scoring(CriterionUse.Entries)]);
-        var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
-        var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
+        var criterion = new CriterionOptions(CriterionUse.Entries);
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
         var output = new OutputOptions();
         var command = new Command("sensitivity", "Prune each layer alone to each amount and measure test accuracy (the model is restored afterwards) (#!sensitivity).")
         {
-            model, weights, data, limit, amounts, criterion, n, seed, layers,
+            model, weights, data, limit, amounts, layers,
         };
+        criterion.AddTo(command);
         output.AddTo(command);
         command.SetAction(parsed =>
         {
             var result = output.Open(parsed, console, "sensitivity");
             var sparsities = Sensitivity.ParseSparsities(parsed.GetValue(amounts));
-            var arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)) }
-                .Where(a => !string.IsNullOrWhiteSpace(a.Item2)).ToDictionary(a => a.Item1, a => a.Item2!.Trim());
             // The evaluation data is also what a criterion that measures on data uses, so data is always given.
-            var chosen = Criteria.Create(parsed.GetValue(criterion), arguments, CriterionUse.Entries, dataGiven: true);
+            var chosen = Criteria.Create(criterion.Name(parsed), criterion.Arguments(parsed), CriterionUse.Entries, dataGiven: true);
             try
             {
                 using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));

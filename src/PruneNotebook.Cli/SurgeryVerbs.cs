@@ -24,14 +24,7 @@ internal static class SurgeryVerbs
     {
         var common = new SurgeryOptions();
         var amount = new Option<string>("--amount") { Description = "Fraction of the units present (0.5 or 50%) or a count of units (16: per group when local, in total when global).", Required = true };
-        var criterion = new Option<string?>("--criterion")
-        {
-            Description = $"What ranks the units (default {Criteria.Default}): "
-                + string.Join("; ", Criteria.All.Where(c => c.Supports(CriterionUse.Groups)).Select(c => $"{c.Name} ({c.Description}{(c.NeedsData ? "; needs --data or --evaluate" : "")})")) + ".",
-        };
-        criterion.CompletionSources.Add([.. Criteria.Scoring(CriterionUse.Groups)]);
-        var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
-        var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
+        var criterion = new CriterionOptions(CriterionUse.Groups);
         var scope = new Option<string?>("--scope") { Description = "local (every layer loses the amount, default) or global." };
         scope.AcceptOnlyFromAmong("local", "global");
         var roundTo = new Option<string?>("--round-to") { Description = "Round kept counts to a multiple of this, e.g. 8." };
@@ -39,17 +32,16 @@ internal static class SurgeryVerbs
         var maxFraction = new Option<string?>("--max-fraction") { Description = "The most any one layer may lose, e.g. 0.8 (default 1)." };
         var command = new Command("compress", "Remove the least important channels/neurons of every coupled group and rebuild the layers smaller (#!compress).")
         {
-            amount, criterion, n, seed, scope, roundTo, ignore, maxFraction,
+            amount, scope, roundTo, ignore, maxFraction,
         };
+        criterion.AddTo(command);
         common.AddTo(command);
         command.SetAction(parsed =>
         {
             var output = common.Output.Open(parsed, console, "compress");
             var options = CompressionOptions.Parse(parsed.GetValue(amount), parsed.GetValue(scope), parsed.GetValue(ignore), parsed.GetValue(maxFraction), parsed.GetValue(roundTo));
             var useData = common.UsesData(parsed);
-            var arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)) }
-                .Where(a => !string.IsNullOrWhiteSpace(a.Item2)).ToDictionary(a => a.Item1, a => a.Item2!.Trim());
-            var chosen = Criteria.Create(parsed.GetValue(criterion), arguments, CriterionUse.Groups, dataGiven: useData);
+            var chosen = Criteria.Create(criterion.Name(parsed), criterion.Arguments(parsed), CriterionUse.Groups, dataGiven: useData);
             try
             {
                 var shape = common.Shape(parsed);

@@ -44,8 +44,11 @@ internal static class TradeoffVerb
         };
         foreach (var option in sweepOptions.All)
             command.Add(option);
+        var output = new OutputOptions();
+        output.AddTo(command);
         command.SetAction(parsed =>
         {
+            var written = output.Open(parsed, console, "tradeoff");
             var count = parsed.GetValue(seeds);
             if (count < 1)
                 throw new ArgumentException($"--seeds must be at least 1, got {count}.");
@@ -71,11 +74,14 @@ internal static class TradeoffVerb
             var run = sweepOptions.RunOptions(parsed);
             run.Validate();
             var sweep = SweepDirectory.Create(parsed.GetValue(directory)?.FullName ?? SweepDirectory.DefaultPath(spec), spec);
-            var outcome = SweepConsole.Run(console, sweep, backend, run, showTrials: false);
+            // With --output json, standard output carries the JSON document only: the progress lines go nowhere.
+            var progress = written.Json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : console;
+            var outcome = SweepConsole.Run(progress, sweep, backend, run, showTrials: false);
             var result = TradeoffStudy.Summarize(sweep, outcome.Backend, outcome.Seconds);
-            console.Write(Points(result));
-            console.WriteLine($"per-trial results: {Path.Combine(sweep.Path, "results")}; summary: {Path.Combine(sweep.Path, TradeoffStudy.ResultFile)}");
+            written.Write(Points(result));
+            written.Line($"per-trial results: {Path.Combine(sweep.Path, "results")}; summary: {Path.Combine(sweep.Path, TradeoffStudy.ResultFile)}");
             outcome.EnsureSucceeded();
+            written.Finish(result, $"prunenotebook tradeoff · {result.Name}", result);
             return 0;
         });
         return command;

@@ -73,6 +73,15 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public void Help_lists_every_verb_on_its_own_line()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        foreach (var verb in new[] { "summary", "train", "prune", "compress", "trim", "fold-bn", "drop-layers", "sensitivity", "select-features", "cv", "search", "tradeoff", "sweep" })
+            Assert.Matches($"(?m)^  {verb}\\b", output);
+    }
+
+    [Fact]
     public void Summary_and_prune_answer_in_json_with_the_core_records()
     {
         var (code, output, error) = Run("summary", "--model", "lenet5", "--output", "json");

@@ -25,6 +25,14 @@ public sealed class TradeoffVerbTests : IDisposable
         Assert.Equal(2, summary["points"]!.AsArray().Count);
         Assert.Equal(4, summary["trials"]!.AsArray().Count);
         Assert.True(File.Exists(Path.Combine(dir, "dense.bin")));
+
+        // The same study again (every trial has its result) in JSON: the document only, with the points of tradeoff.json.
+        (code, output, error) = Run("tradeoff", "--model", "lenet5", "--limit", "200", "--sparsities", "0.8", "--seeds", "2", "--dense-epochs", "1",
+            "--batch-size", "64", "--dir", dir, "--workers", "2", "--output", "json");
+        Assert.True(code == 0, error);
+        var document = JsonNode.Parse(output)!;
+        Assert.Equal("tradeoff", (string?)document["command"]);
+        Assert.Equal(summary["points"]!.AsArray().Select(p => (double)p!["accuracy"]!), document["result"]!["points"]!.AsArray().Select(p => (double)p!["accuracy"]!));
     }
 
     [Theory]
