@@ -82,4 +82,20 @@ public sealed class RunVerbTests : IDisposable
         Assert.Contains("Plotly.newPlot", html);
         Assert.Single(html.Split("define, module, exports").Skip(1));
     }
+
+    [Fact]
+    public void Every_sample_recipe_passes_validation()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "PruneNotebook.sln")))
+            root = root.Parent!;
+        var recipes = Directory.GetFiles(Path.Combine(root.FullName, "samples", "recipes"), "*.yaml");
+        Assert.NotEmpty(recipes);
+        foreach (var file in recipes)
+        {
+            var recipe = Core.Recipes.Recipe.Load(file);
+            recipe.Validate(new Core.Recipes.RecipeRunOptions { RenderReport = Visualization.RecipeReportHtml.Page });
+            Assert.Contains(recipe.Steps, s => s.Kind == "evaluate");
+        }
+    }
 }
