@@ -3,7 +3,8 @@
 #   ./build.sh demo    set up, build, pack, run notebooks/01-quickstart.ipynb -> artifacts/notebooks/
 #   ./build.sh test    set up, build, pack, run every test project and execute every notebook
 #   ./build.sh setup   only the machine set-up (apt packages, .NET tools, Jupyter kernel, libstdc++ fix)
-#   ./build.sh pack    set up, build and pack the extension into packages-local/
+#   ./build.sh pack    set up, build and pack the extension, PruneNotebook.Core, PruneNotebook.Visualization and
+#                      the prunenotebook dotnet tool into packages-local/
 #   ./build.sh bench   set up, build, run the benchmarks in bench/ (side by side with PyTorch);
 #                      arguments go to bench/run.sh, e.g. ./build.sh bench pruning --repeats 5
 # Extra arguments go to dotnet build, e.g. ./build.sh test -p:TorchBackend=cuda
@@ -50,7 +51,8 @@ libstdcxx_fix_needed() {
 
 install_system_packages() {
   # Slurm (slurmctld slurmd slurm-client munge) runs the single-node test cluster of eng/slurm-test-cluster.sh.
-  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist
+  # fortunes: the English text CharGpt trains on (/usr/share/games/fortunes).
+  local wanted=(jupyter-notebook python3-nbconvert jupyter-nbconvert python3-nbclient jupyter-client dataset-fashion-mnist fortunes
     slurmctld slurmd slurm-client munge)
   if libstdcxx_fix_needed; then wanted+=(patchelf g++ binutils python3); fi
   if [[ ! -f /etc/debian_version ]] || ! command -v apt-get >/dev/null; then
@@ -117,12 +119,17 @@ build() {
 }
 
 pack() {
-  say "pack PruneNotebook.Interactive $package_version -> packages-local/"
-  dotnet pack extensions/PruneNotebook.Interactive -c "$configuration" --no-build -o packages-local "${build_args[@]}" >/dev/null
-  # Notebooks restore the package into the NuGet cache; drop a stale copy of this same version.
-  local packages
+  local project id packages
   packages="$(dotnet nuget locals global-packages --list | sed 's/^global-packages: *//')"
-  rm -rf "${packages%/}/prunenotebook.interactive/$package_version"
+  # The extension, the libraries a console app references, and the dotnet tool (package id prunenotebook).
+  for project in extensions/PruneNotebook.Interactive src/PruneNotebook.Core src/PruneNotebook.Visualization src/PruneNotebook.Cli; do
+    id="$(basename "$project")"
+    [[ "$id" == PruneNotebook.Cli ]] && id=prunenotebook
+    say "pack $id $package_version -> packages-local/"
+    dotnet pack "$project" -c "$configuration" --no-build -o packages-local "${build_args[@]}" >/dev/null
+    # Notebooks, console apps and tool installs restore the package into the NuGet cache; drop a stale copy of this same version.
+    rm -rf "${packages%/}/${id,,}/$package_version"
+  done
 }
 
 run_notebook() {

@@ -21,11 +21,20 @@ const string Usage = """
       surgery    forward latency of a VGG-style CNN before and after NetworkSurgery.Compress halves every conv, against the
                  theoretical MAC speedup, beside PyTorch's figure for the same two architectures
                  options: --threads N (default 2)  --repeats R (default 30)  --batch B (default 64)  --round-to K (default 16)
+      transformer-surgery
+                 forward latency of TinyViT before and after NetworkSurgery.Compress removes half of every block's heads and
+                 MLP units, against the MAC reduction, beside PyTorch's figure; --epochs E trains on Fashion-MNIST first,
+                 then compresses, fine-tunes and reports test accuracy
+                 options: --threads N (default 2)  --repeats R (default 20)  --batch B (default 64)  --epochs E (default 0)
+                          --finetune-epochs F (default 1)  --examples M (each split's first M images; default all)
       sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
                  pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)
                           --slurm (start eng/slurm-test-cluster.sh if
                           no cluster answers; needs root and Debian's Slurm packages)
+      startup    start-up to first output of `prunenotebook summary --model lenet5` (target 1.5 s) beside a C# file-based
+                 script doing the same (dotnet run bench/summary.cs)
+                 options: --repeats R (default 5)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -44,7 +53,9 @@ try
         "masked-training" => Bind(args[1..], MaskedTrainingBenchmark.Run),
         "selection" => Bind(args[1..], SelectionBenchmark.Run),
         "surgery" => Bind(args[1..], SurgeryBenchmark.Run),
+        "transformer-surgery" => Bind(args[1..], TransformerSurgeryBenchmark.Run),
         "sweeps" => Bind(args[1..], SweepBenchmark.Run),
+        "startup" => Bind(args[1..], StartupBenchmark.Run),
         _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'."),
     };
 }
@@ -59,6 +70,7 @@ try
 {
     // Every benchmark runs as the extension and the command line do: the bundled libtorch, allocator tuned (and the
     // PyTorch peers get the same allocator settings, see PyTorchPeer).
+    AllocatorTuning.Apply();
     TorchNativeLibraries.EnsureLoaded();
     return benchmark();
 }

@@ -73,8 +73,8 @@ internal static class KernelVariables
             .AddCompletions(() => Names<nn.Module>(csharp));
 
     /// <summary>A <c>--data</c> parameter completing to the kernel's TensorDataset and FashionMnist variables.</summary>
-    public static KernelDirectiveParameter DataParameter(CSharpKernel csharp, string description, bool required = false) =>
-        new KernelDirectiveParameter("--data", description) { Required = required }
+    public static KernelDirectiveParameter DataParameter(CSharpKernel csharp, string description, bool required = false, string name = "--data") =>
+        new KernelDirectiveParameter(name, description) { Required = required }
             .AddCompletions(() => Names<TensorDataset>(csharp).Concat(Names<FashionMnist>(csharp)));
 
     /// <summary>Names of the C# variables whose values are <typeparamref name="T"/>, for completions.</summary>

@@ -17,6 +17,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
     public Task OnLoadAsync(Kernel kernel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
+        AllocatorTuning.Apply();
         TorchNativeLibraries.EnsureLoaded();
         var csharp = kernel as CSharpKernel ?? kernel.FindKernelByName("csharp") as CSharpKernel
             ?? throw new InvalidOperationException("PruneNotebook needs the C# kernel ('csharp'), which this notebook does not have.");

@@ -32,8 +32,23 @@ public sealed class PruneCommand : KernelDirectiveCommand
     /// <summary>Seed for <c>random</c>.</summary>
     public string? Seed { get; set; }
 
-    /// <summary>C# variable holding data for criteria that measure on data (taylor, apoz).</summary>
+    /// <summary>C# variable holding data for criteria that measure on data (taylor, apoz, wanda, sparsegpt).</summary>
     public string? Data { get; set; }
+
+    /// <summary>The same as <see cref="Data"/>, spelled for post-training criteria (wanda, sparsegpt).</summary>
+    public string? Calibration { get; set; }
+
+    /// <summary>An N:M pattern (<c>2:4</c>) instead of an amount.</summary>
+    public string? NM { get; set; }
+
+    /// <summary>Calibration examples for wanda and sparsegpt.</summary>
+    public string? Samples { get; set; }
+
+    /// <summary>Columns per block for sparsegpt.</summary>
+    public string? Blocksize { get; set; }
+
+    /// <summary>Dampening for sparsegpt.</summary>
+    public string? Damping { get; set; }
 
     /// <summary>Comma-separated layer names; default every Linear and convolution layer.</summary>
     public string? Layers { get; set; }

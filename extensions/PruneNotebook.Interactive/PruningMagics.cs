@@ -32,14 +32,19 @@ internal static class PruningMagics
             Parameters =
             {
                 KernelVariables.ModelParameter(csharp),
-                new KernelDirectiveParameter("--amount", "Fraction of what remains (0.9 or 90%) or a count (120).") { Required = true },
+                new KernelDirectiveParameter("--amount", "Fraction of what remains (0.9 or 90%) or a count (120); required unless --n-m is given."),
+                new KernelDirectiveParameter("--n-m", "N:M semi-structured sparsity instead of an amount: keep N of every M consecutive inputs (e.g. 2:4).").AddCompletions(() => ["2:4", "4:8", "1:4"]),
                 CriterionOptions.Criterion(),
                 new KernelDirectiveParameter("--scope", "local (each layer loses the amount, default) or global (one threshold).").AddCompletions(() => ["local", "global"]),
                 new KernelDirectiveParameter("--structured", "Prune whole units (rows of Linear, filters of Conv2d) instead of weights.") { Flag = true },
                 new KernelDirectiveParameter("--dim", "Unit dimension for --structured: 0 outputs (default), 1 inputs."),
                 CriterionOptions.Argument("n"),
                 CriterionOptions.Argument("seed"),
-                KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz): a TensorDataset, or a FashionMnist (its train split)."),
+                CriterionOptions.Argument("samples"),
+                CriterionOptions.Argument("blocksize"),
+                CriterionOptions.Argument("damping"),
+                KernelVariables.DataParameter(csharp, "Data for criteria that measure on data (taylor, apoz; calibration data for wanda, sparsegpt): a TensorDataset, or a FashionMnist (its train split)."),
+                KernelVariables.DataParameter(csharp, "Calibration data for the post-training criteria (wanda, sparsegpt): the same as --data.", name: "--calibration"),
                 LayersParameter(),
                 RecipeLine.Parameter(),
             },
@@ -47,14 +52,18 @@ internal static class PruningMagics
         csharp.AddDirective<PruneCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var data = string.IsNullOrWhiteSpace(command.Data) ? null : KernelVariables.GetTrainingData(csharp, command.Data, example).Train;
+            if (!string.IsNullOrWhiteSpace(command.Data) && !string.IsNullOrWhiteSpace(command.Calibration))
+                throw new UsageException("--calibration is another name for --data: give one of them.");
+            var dataName = string.IsNullOrWhiteSpace(command.Data) ? command.Calibration : command.Data;
+            var data = string.IsNullOrWhiteSpace(dataName) ? null : KernelVariables.GetTrainingData(csharp, dataName, example).Train;
             var request = new PruneRequest(command.Amount ?? "")
             {
+                NM = command.NM,
                 Criterion = command.Criterion,
                 Scope = command.Scope,
                 Structured = command.Structured,
                 Dim = command.Dim,
-                Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed)),
+                Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed), ("samples", command.Samples), ("blocksize", command.Blocksize), ("damping", command.Damping)),
             };
             context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
             RecipeLine.Show(context, command.ShowRecipe, "prune", ("amount", command.Amount), ("criterion", command.Criterion), ("scope", command.Scope),
@@ -101,9 +110,7 @@ internal static class PruningMagics
         csharp.AddDirective<SensitivityCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var amounts = MagicArguments.Numbers("--amounts", command.Amounts, [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95]);
-            if (amounts.Any(a => a is < 0 or > 1))
-                throw new UsageException($"--amounts '{command.Amounts}' must be sparsities in [0, 1], e.g. 0.1,0.5,0.9.");
+            var amounts = Sensitivity.ParseSparsities(command.Amounts);
             // The evaluation data is also what a criterion that measures on data uses, so --data is always given.
             var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Entries, dataGiven: true);
             try

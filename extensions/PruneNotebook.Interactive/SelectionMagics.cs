@@ -126,40 +126,22 @@ internal static class SelectionMagics
             try
             {
                 var factory = SelectionVariables.GetRecipe(csharp, command.Recipe, SearchExample);
-                var splitter = SelectionVariables.Splitter(data, command.Folds, false, null);
-                var parallel = MagicArguments.Integer("--parallel", command.Parallel, 1);
-                var seed = MagicArguments.Integer("--seed", command.Seed, 0);
-                var hasGrid = !string.IsNullOrWhiteSpace(command.Grid);
-                var hasRandom = !string.IsNullOrWhiteSpace(command.Random);
-                if (hasGrid == hasRandom)
-                    throw new UsageException($"Give exactly one of --grid or --random (with --space), e.g. {SearchExample}.");
-                SearchOutcome outcome;
-                if (hasRandom && string.IsNullOrWhiteSpace(command.Space))
-                    throw new UsageException("--random needs --space, e.g. --space \"lr=loguniform(1e-3,1e-1);hidden=choice(16,32)\".");
-                var grid = hasGrid ? SelectionVariables.Parse(() => ParameterGrid.Parse(command.Grid!), "--grid") : null;
-                var space = hasRandom ? SelectionVariables.Parse(() => ParameterGrid.ParseSpace(command.Space!), "--space") : null;
-                var trials = hasRandom ? MagicArguments.Integer("--random", command.Random, 10) : 0;
-                SearchOutcome Search(SweepExecution? sweep)
+                var request = new SearchRequest
                 {
-                    if (!string.IsNullOrWhiteSpace(command.Halving))
-                    {
-                        var candidates = grid is not null ? ParameterGrid.Expand(grid) : RandomSearch.Draw(space!, trials, seed);
-                        return new SuccessiveHalving(factory, candidates, command.Halving.Trim(), MagicArguments.Number("--min-resource", command.MinResource, 1),
-                            MagicArguments.Number("--factor", command.Factor, 3), cv: splitter, parallelism: parallel, sweep: sweep).Fit(data);
-                    }
-                    return grid is not null
-                        ? new GridSearch(factory, grid, splitter, parallel, sweep: sweep).Fit(data)
-                        : new RandomSearch(factory, space!, trials, seed, splitter, parallel, sweep: sweep).Fit(data);
-                }
+                    Grid = command.Grid, Random = command.Random, Space = command.Space, Halving = command.Halving, MinResource = command.MinResource,
+                    Factor = command.Factor, Folds = command.Folds, Seed = command.Seed, Parallel = command.Parallel,
+                };
+                request.Check();
+                SearchOutcome outcome;
                 if (string.IsNullOrWhiteSpace(command.Backend))
                 {
-                    outcome = Search(null);
+                    outcome = request.Run(factory, data);
                 }
                 else
                 {
                     var backend = SweepArguments.Backend(command, "local");
                     var run = SweepArguments.RunOptions(command);
-                    outcome = SweepArguments.Live(context, command, (progress, token) => Search(new SweepExecution(backend, SweepArguments.Directory(command), run, progress, token)));
+                    outcome = SweepArguments.Live(context, command, (progress, token) => request.Run(factory, data, new SweepExecution(backend, SweepArguments.Directory(command), run, progress, token)));
                 }
                 context.Display(outcome.Result, "text/html");
                 SelectionVariables.Store(csharp, command.Result, outcome);

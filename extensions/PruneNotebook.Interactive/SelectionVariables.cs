@@ -66,35 +66,11 @@ internal static class SelectionVariables
     private static bool IsRecipe(string name) => EstimatorRecipes.Names.Contains(name.Trim().ToLowerInvariant());
 
     /// <summary>Stratified k-fold for class targets, k-fold otherwise.</summary>
-    public static ISplitter Splitter(TabularDataset data, string? folds, bool shuffle, string? seed)
-    {
-        var k = MagicArguments.Integer("--folds", folds, 5);
-        var s = MagicArguments.Integer("--seed", seed, 0);
-        return data.IsClassification ? new StratifiedKFold(k, shuffle, s) : new KFold(k, shuffle, s);
-    }
+    public static ISplitter Splitter(TabularDataset data, string? folds, bool shuffle, string? seed) =>
+        CrossValidation.Splitter(data, MagicArguments.Integer("--folds", folds, 5), shuffle, MagicArguments.Integer("--seed", seed, 0));
 
     /// <summary>Parses <c>name=value;name=value</c> (numbers as double), or <c>null</c> when empty.</summary>
-    public static IReadOnlyDictionary<string, object>? Parameters(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        var grid = Parse(() => ParameterGrid.Parse(text), "--params");
-        return grid.ToDictionary(p => p.Key, p => p.Value.Count == 1 ? p.Value[0]
-            : throw new UsageException($"--params gives '{p.Key}' {p.Value.Count} values: expected one (use #!search for several)."));
-    }
-
-    /// <summary>Runs a parser, turning its FormatException into a usage error prefixed with the option.</summary>
-    public static T Parse<T>(Func<T> parse, string option)
-    {
-        try
-        {
-            return parse();
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"{option}: {e.Message}");
-        }
-    }
+    public static IReadOnlyDictionary<string, object>? Parameters(string? text) => PruneNotebook.Core.Hosting.OptionValues.Parameters("--params", text);
 
     /// <summary>Stores <paramref name="value"/> in C# variable <paramref name="name"/> when one is given.</summary>
     public static void Store<T>(CSharpKernel csharp, string? name, T value)

@@ -28,8 +28,8 @@ public sealed class TrimCommand : ModelSurgeryCommand;
 public sealed class FoldBatchNormCommand : ModelSurgeryCommand;
 
 /// <summary>
-/// <c>#!compress &lt;model&gt; --amount 0.5 [--criterion l1|l2|ln|random|taylor|apoz|bn] [--n 2] [--seed 0] [--scope local|global] [--round-to 8]
-/// [--ignore fc3] [--max-fraction 0.8] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>.
+/// <c>#!compress &lt;model&gt; --amount 0.5 [--heads 0.5] [--criterion l1|l2|ln|random|taylor|apoz|bn] [--n 2] [--seed 0] [--scope local|global] [--round-to 8]
+/// [--ignore fc3] [--max-fraction 0.8] [--normalized-groups] [--data &lt;dataset&gt;] [--input-shape 1,1,28,28] [--channels-last]</c>.
 /// </summary>
 public sealed class CompressCommand : KernelDirectiveCommand
 {
@@ -59,6 +59,12 @@ public sealed class CompressCommand : KernelDirectiveCommand
 
     /// <summary>The most any one layer may lose.</summary>
     public string? MaxFraction { get; set; }
+
+    /// <summary>Attention heads to remove: a fraction (0.5) or a count (1) of each attention layer's heads.</summary>
+    public string? Heads { get; set; }
+
+    /// <summary>Also cut groups a LayerNorm normalises (a transformer's residual stream).</summary>
+    public bool NormalizedGroups { get; set; }
 
     /// <summary>C# variable holding data: needed by taylor and apoz, and gives the accuracy before and after.</summary>
     public string? Data { get; set; }

@@ -80,6 +80,8 @@ internal static class SurgeryMagics
                 new KernelDirectiveParameter("--round-to", "Round kept counts to a multiple of this, e.g. 8."),
                 new KernelDirectiveParameter("--ignore", "Comma-separated layers to keep whole, e.g. fc3."),
                 new KernelDirectiveParameter("--max-fraction", "The most any one layer may lose, e.g. 0.8 (default 1)."),
+                new KernelDirectiveParameter("--heads", "Attention heads to remove: a fraction of each attention layer's heads (0.5) or a count (1); --amount 0 removes heads only."),
+                new KernelDirectiveParameter("--normalized-groups", "Also cut groups a LayerNorm normalises (a transformer's residual stream).") { Flag = true },
                 KernelVariables.DataParameter(csharp, "Data for taylor/apoz and for the accuracy before and after."),
                 InputShapeParameter(),
                 ChannelsLastParameter(),
@@ -89,15 +91,13 @@ internal static class SurgeryMagics
         csharp.AddDirective<CompressCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
             var model = KernelVariables.GetModule(csharp, command.Model, example);
-            var amount = PruneRequest.ParseAmount(command.Amount);
-            var scope = PruneRequest.ParseScope(command.Scope);
+            var options = CompressionOptions.Parse(command.Amount, command.Scope, command.Ignore, command.MaxFraction, command.RoundTo,
+                command.Heads, command.NormalizedGroups);
             // --data is also the data the accuracy before and after is measured on, so it is never unused here.
             var data = Data(csharp, command.Data, example);
             var criterion = Criteria.Create(command.Criterion, CriterionOptions.Given(("n", command.N), ("seed", command.Seed)), CriterionUse.Groups, dataGiven: data is not null);
             try
             {
-                var options = new CompressionOptions(amount, scope, MagicArguments.List(command.Ignore),
-                    MagicArguments.Number("--max-fraction", command.MaxFraction, 1), MagicArguments.Integer("--round-to", command.RoundTo, 1));
                 var shape = Shape(command.InputShape, model, command.ChannelsLast);
                 Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
                 RecipeLine.Show(context, command.ShowRecipe, "compress", ("amount", command.Amount), ("criterion", command.Criterion), ("n", command.N),

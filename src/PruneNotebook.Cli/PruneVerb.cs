@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace PruneNotebook.Cli;
 
 /// <summary>
-/// <c>prunenotebook prune --model lenet5 --weights in --amount 0.9 [--criterion l1|l2|ln|random|taylor|apoz|bn] [--scope local|global]
-/// [--structured [--dim 0]] [--n 2] [--seed 0] [--layers ..] [--evaluate] [--data folder] [--save out]</c>: prunes by masks (PyTorch's
+/// <c>prunenotebook prune --model lenet5 --weights in (--amount 0.9 | --n-m 2:4) [--criterion l1|l2|ln|random|taylor|apoz|bn|lamp|wanda|sparsegpt]
+/// [--scope local|global] [--structured [--dim 0]] [--n 2] [--seed 0] [--samples 128] [--blocksize 128] [--damping 0.01] [--layers ..]
+/// [--evaluate] [--data folder | --calibration folder] [--save out]</c>: prunes by masks (PyTorch's
 /// semantics) with the same options, meanings and defaults as <c>#!prune</c>, and shows the sparsity, with test accuracy
 /// before and after when asked.
 /// </summary>
@@ -22,7 +23,9 @@ internal static class PruneVerb
         var data = CommonOptions.Data();
         var limit = CommonOptions.Limit();
         var save = CommonOptions.Save("the pruned model");
-        var amount = new Option<string>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120).", Required = true };
+        var amount = new Option<string?>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120); required unless --n-m is given." };
+        var nm = new Option<string?>("--n-m") { Description = "N:M semi-structured sparsity instead of an amount: keep N of every M consecutive inputs (e.g. 2:4)." };
+        var calibration = new Option<DirectoryInfo?>("--calibration") { Description = "The same as --data, spelled for the post-training criteria (wanda, sparsegpt): their calibration batches come from its training split." };
         var scope = new Option<string?>("--scope") { Description = "local (each layer loses the amount, default) or global (one threshold)." };
         scope.AcceptOnlyFromAmong("local", "global");
         var criterion = new Option<string?>("--criterion")
@@ -35,27 +38,37 @@ internal static class PruneVerb
         var dim = new Option<string?>("--dim") { Description = "Unit dimension for --structured: 0 outputs (default), 1 inputs." };
         var n = new Option<string?>("--n") { Description = "For --criterion ln: norm order (default 2; inf for the largest |w|)." };
         var seed = new Option<string?>("--seed") { Description = "For --criterion random: seed of the generator (default 0)." };
+        var samples = new Option<string?>("--samples") { Description = "For --criterion wanda/sparsegpt: calibration examples (default 128)." };
+        var blocksize = new Option<string?>("--blocksize") { Description = "For --criterion sparsegpt: columns per block (default 128)." };
+        var damping = new Option<string?>("--damping") { Description = "For --criterion sparsegpt: dampening, a fraction of the mean Hessian diagonal (default 0.01)." };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
         var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy before and after pruning." };
         var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, limit, save, amount, criterion, scope, structured, dim, n, seed, layers, evaluate,
+            model, weights, data, calibration, limit, save, amount, nm, criterion, scope, structured, dim, n, seed, samples, blocksize, damping, layers, evaluate,
         };
+        var output = new OutputOptions();
+        output.AddTo(command);
         command.SetAction(parsed =>
         {
-            var request = new PruneRequest(parsed.GetValue(amount)!)
+            var result = output.Open(parsed, console, "prune");
+            if (parsed.GetValue(data) is not null && parsed.GetValue(calibration) is not null)
+                throw new ArgumentException("--calibration is another name for --data: give one of them.");
+            var folder = parsed.GetValue(data) ?? parsed.GetValue(calibration);
+            var request = new PruneRequest(parsed.GetValue(amount) ?? "")
             {
+                NM = parsed.GetValue(nm),
                 Criterion = parsed.GetValue(criterion),
                 Scope = parsed.GetValue(scope),
                 Structured = parsed.GetValue(structured),
                 Dim = parsed.GetValue(dim),
-                Arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)) }
+                Arguments = new[] { ("n", parsed.GetValue(n)), ("seed", parsed.GetValue(seed)), ("samples", parsed.GetValue(samples)), ("blocksize", parsed.GetValue(blocksize)), ("damping", parsed.GetValue(damping)) }
                     .Where(a => a.Item2 is not null).ToDictionary(a => a.Item1, a => a.Item2!),
             };
             // A criterion that measures on data uses the training split of the --data folder, which must then be named;
             // otherwise --data is the folder --evaluate reads. Every option is checked before anything is loaded.
             var needsData = Criteria.Get(request.Criterion).NeedsData;
-            var criterionData = needsData && parsed.GetValue(data) is not null;
+            var criterionData = needsData && folder is not null;
             request.Check(criterionData);
             CommonOptions.CheckWritable(parsed.GetValue(save));
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
@@ -63,17 +76,21 @@ internal static class PruneVerb
                 ? Pruner.WeightsOf(network, names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 : Pruner.DefaultTargets(network);
             var loadData = parsed.GetValue(evaluate) || criterionData;
-            using var fashion = loadData ? CommonOptions.LoadData(parsed.GetValue(data), parsed.GetValue(limit)) : null;
+            using var fashion = loadData ? CommonOptions.LoadData(folder, parsed.GetValue(limit)) : null;
             var before = fashion is null || !parsed.GetValue(evaluate) ? (double?)null : Trainer.Evaluate(network, fashion.Test).Accuracy;
             var report = request.Run(network, targets, criterionData ? fashion!.Train : null);
-            console.Write(Tables.Sparsity(report));
+            result.Write(Tables.Sparsity(report));
+            var after = before is null ? (double?)null : Trainer.Evaluate(network, fashion!.Test).Accuracy;
             if (before is not null)
-                console.WriteLine($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(Trainer.Evaluate(network, fashion!.Test).Accuracy)} after pruning (no fine-tuning)");
-            if (parsed.GetValue(save) is { } file)
+                result.Line($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(after!.Value)} after pruning (no fine-tuning)");
+            var saved = parsed.GetValue(save);
+            if (saved is not null)
             {
-                ModelFile.Save(network, file.FullName);
-                console.WriteLine($"saved {file.FullName}");
+                ModelFile.Save(network, saved.FullName);
+                result.Line($"saved {saved.FullName}");
             }
+            result.Finish(new { sparsity = report, accuracyBefore = before, accuracyAfter = after, saved = saved?.FullName },
+                $"prunenotebook prune · {report.ModelName}", report);
             return 0;
         });
         return command;

@@ -43,8 +43,11 @@ internal static class TrainVerb
             model, weights, data, limit, save, epochs, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
             earlyStopping, validationFraction, checkpoint, resume, seed,
         };
+        var output = new OutputOptions();
+        output.AddTo(command);
         command.SetAction(parsed =>
         {
+            var result = output.Open(parsed, console, "train");
             var checkpointFile = parsed.GetValue(checkpoint);
             if (parsed.GetValue(resume) && checkpointFile is null)
                 throw new ArgumentException("--resume needs --checkpoint <file>.");
@@ -70,15 +73,16 @@ internal static class TrainVerb
             if (parsed.GetValue(schedule) is { } spec)
                 options = options with { Schedule = LearningRateSchedules.Parse(spec, options.Epochs, options.StepsPerEpoch(fashion.Train.Count)) };
             var trainer = new Trainer(options);
-            console.Write(Settings(trainer.Plan(network, fashion.Train, validation)));
+            result.Write(Settings(trainer.Plan(network, fashion.Train, validation)));
             var resumeFrom = parsed.GetValue(resume) && checkpointFile!.Exists ? checkpointFile.FullName : null;
-            var history = trainer.Fit(network, fashion.Train, validation, callbacks: [new EpochLines(console)], resumeFrom: resumeFrom);
-            console.Write(Tables.History(history));
+            var history = trainer.Fit(network, fashion.Train, validation, callbacks: [new EpochLines(result)], resumeFrom: resumeFrom);
+            result.Write(Tables.History(history));
             if (parsed.GetValue(save) is { } file)
             {
                 ModelFile.Save(network, file.FullName);
-                console.WriteLine($"saved {file.FullName}");
+                result.Line($"saved {file.FullName}");
             }
+            result.Finish(history, $"prunenotebook train · {history.ModelName}", history);
             return 0;
         });
         return command;
@@ -93,12 +97,12 @@ internal static class TrainVerb
     }
 
     /// <summary>One line per finished epoch, as training goes.</summary>
-    private sealed class EpochLines(IAnsiConsole console) : ITrainingCallback
+    private sealed class EpochLines(CliOutput output) : ITrainingCallback
     {
         public bool OnEpochEnd(EpochMetrics metrics)
         {
             var c = CultureInfo.InvariantCulture;
-            console.WriteLine(string.Format(c, "epoch {0}: train loss {1:F4}{2} · {3:F1} s", metrics.Epoch, metrics.TrainLoss,
+            output.Line(string.Format(c, "epoch {0}: train loss {1:F4}{2} · {3:F1} s", metrics.Epoch, metrics.TrainLoss,
                 metrics.TestAccuracy is { } accuracy ? $" · val acc {Tables.Percent(accuracy)}" : "", metrics.Seconds));
             return true;
         }

@@ -24,7 +24,7 @@ public static class SparsityReportHtml
             Html.Cell(sb, Bar(p.Sparsity), right: false);
             Html.Cell(sb, $"{Html.Count(p.DeadUnits)} / {Html.Count(p.Units)}", right: true);
             Html.Cell(sb, p.Inputs == 0 ? "" : $"{Html.Count(p.DeadInputs)} / {Html.Count(p.Inputs)}", right: true);
-            Html.Cell(sb, p.Masked ? "✓" : "");
+            Html.Cell(sb, p.Masked ? p.Pattern is { } pattern ? $"✓ {Html.Encode(pattern)}" : "✓" : "");
             sb.Append("</tr>");
         }
         sb.Append("</tbody><tfoot><tr style=\"font-weight:600\">");

@@ -72,11 +72,29 @@ public sealed class CliAppTests : IDisposable
         Assert.Equal(2, SparsityReport.Create(pruned)["conv1.weight"].DeadUnits);
     }
 
+    [Fact]
+    public void Summary_and_prune_answer_in_json_with_the_core_records()
+    {
+        var (code, output, error) = Run("summary", "--model", "lenet5", "--output", "json");
+        Assert.True(code == 0, error);
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal("summary", (string?)summary["command"]);
+        Assert.Equal(61_706, (long)summary["result"]!["totalParameters"]!);
+        Assert.Equal(416_520, (long)summary["result"]!["totalMacs"]!);
+
+        (code, output, error) = Run("prune", "--model", "lenet5", "--amount", "0.5", "--layers", "fc1,fc2", "--output", "json");
+        Assert.True(code == 0, error);
+        var parameters = System.Text.Json.Nodes.JsonNode.Parse(output)!["result"]!["sparsity"]!["parameters"]!.AsArray();
+        var fc1 = parameters.Single(p => (string)p!["name"]! == "fc1.weight")!;
+        Assert.Equal(24_000, (long)fc1["zeros"]!);                      // half of 120 × 400
+        Assert.Equal(0, (long)parameters.Single(p => (string)p!["name"]! == "fc3.weight")!["zeros"]!);
+    }
+
     [Theory]
     [InlineData("Unknown optimizer 'lbfgs'", "train", "--model", "lenet5", "--optimizer", "lbfgs")]
     [InlineData("Learning rate must be a positive number", "train", "--model", "lenet5", "--lr", "-1")]
     [InlineData("--resume needs --checkpoint", "train", "--model", "lenet5", "--resume")]
-    [InlineData("Unknown model 'alexnet': expected one of lenet300-100, lenet5, resnet20, vgg", "summary", "--model", "alexnet")]
+    [InlineData("Unknown model 'alexnet': expected one of lenet300-100, lenet5, resnet20, tinyvit, vgg", "summary", "--model", "alexnet")]
     [InlineData("amount=1.5 should either be a float in the range [0, 1] or a non-negative integer", "prune", "--model", "lenet5", "--amount", "1.5")]
     [InlineData("Option '--model' is required", "summary")]
     [InlineData("Unrecognized command or argument '--method'", "prune", "--model", "lenet5", "--amount", "0.5", "--method", "l1")]
@@ -84,12 +102,12 @@ public sealed class CliAppTests : IDisposable
     [InlineData("--seed applies to --criterion random, not l1: drop --seed, or choose random.", "prune", "--model", "lenet5", "--amount", "0.5", "--seed", "3")]
     [InlineData("--criterion taylor measures real data: pass --data <dataset>.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "taylor")]
     [InlineData("--criterion bn scores whole units, not single weights", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "bn")]
-    [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
+    [InlineData("Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz, bn, lamp, wanda or sparsegpt.", "prune", "--model", "lenet5", "--amount", "0.5", "--criterion", "magic")]
     [InlineData("does not exist", "train", "--model", "lenet5", "--save", "/nonexistent-folder/x.bin")]
-    public void Bad_input_fails_with_one_line_and_exit_code_1(string expected, params string[] args)
+    public void Bad_input_fails_with_one_line_and_the_usage_exit_code_2(string expected, params string[] args)
     {
         var (code, _, error) = Run(args);
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.StartsWith("prunenotebook: ", error);

@@ -16,12 +16,12 @@ public sealed class RunVerbTests : IDisposable
     }
 
     [Fact]
-    public void A_refused_recipe_exits_with_1_and_one_line_and_writes_nothing()
+    public void A_refused_recipe_exits_with_2_and_one_line_and_writes_nothing()
     {
         var path = Write("bad.yaml", "steps:\n  - model: lenet5\n  - save: out.bin\n  - evaluate\n");
         var report = Path.Combine(_folder, "report.html");
         var (code, output, error) = CliRunner.Run(120, "run", path, "--report", report);
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.Equal("", output);
         Assert.Equal($"prunenotebook: {path}:4: evaluate: needs data to evaluate on: add a 'data' step before it, e.g. '- data: fashion-mnist'.", error.Trim());
         Assert.Equal(["bad.yaml"], Directory.GetFiles(_folder).Select(Path.GetFileName));
@@ -31,16 +31,16 @@ public sealed class RunVerbTests : IDisposable
     public void A_missing_recipe_file_is_one_line()
     {
         var (code, _, error) = CliRunner.Run(120, "run", Path.Combine(_folder, "none.yaml"));
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.StartsWith($"prunenotebook: {Path.Combine(_folder, "none.yaml")}: no such recipe file", error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void A_step_that_fails_while_running_exits_with_2_after_the_steps_before_it()
+    public void A_step_that_fails_while_running_exits_with_1_after_the_steps_before_it()
     {
         var path = Write("count.yaml", "steps:\n  - model: lenet5\n  - save: before.bin\n  - prune: {amount: 100000, layers: [fc3]}\n  - save: after.bin\n");
         var (code, output, error) = CliRunner.Run(120, "run", path);
-        Assert.Equal(2, code);
+        Assert.Equal(CliApp.Failure, code);
         Assert.Contains("save: wrote before.bin", output);
         Assert.StartsWith($"prunenotebook: {path}:4: prune: ", error.Trim(), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_folder, "before.bin")));
@@ -63,7 +63,9 @@ public sealed class RunVerbTests : IDisposable
         var (code, output, error) = CliRunner.Run(120, "run", path, "--output", "json", "--report", report);
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        Assert.Equal("run", json.RootElement.GetProperty("command").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
+        var root = json.RootElement.GetProperty("result");
         Assert.Equal("small lenet", root.GetProperty("name").GetString());
         var steps = root.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(["model", "data", "train", "prune", "evaluate"], steps.Select(s => s.GetProperty("kind").GetString()));

@@ -85,7 +85,7 @@ public sealed class SweepVerbTests : IDisposable
     public void Bad_sweep_options_fail_with_one_line_before_anything_runs(string expected, params string[] extra)
     {
         var (code, _, error) = Run(["sweep", "run", SpecFile, "--dir", SweepDir, .. extra]);
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.StartsWith("prunenotebook: " + expected, error);
         Assert.Single(error.Trim().Split('\n'));
         Assert.False(Directory.Exists(SweepDir));
@@ -118,15 +118,15 @@ public sealed class SweepVerbTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Give trial indices", "trial", "{dir}")]
-    [InlineData("Sweep 'wine grid' has trials 0 to 1, not 5", "trial", "{dir}", "5")]
-    [InlineData("is not a sweep directory: it has no sweep.json", "sweep", "resume", "{folder}")]
-    [InlineData("does not exist", "sweep", "status", "{folder}/missing")]
-    public void Bad_trial_and_resume_arguments_fail_with_one_line(string expected, params string[] args)
+    [InlineData(CliApp.UsageError, "Give trial indices", "trial", "{dir}")]
+    [InlineData(CliApp.UsageError, "Sweep 'wine grid' has trials 0 to 1, not 5", "trial", "{dir}", "5")]
+    [InlineData(CliApp.Failure, "is not a sweep directory: it has no sweep.json", "sweep", "resume", "{folder}")]
+    [InlineData(CliApp.Failure, "does not exist", "sweep", "status", "{folder}/missing")]
+    public void Bad_trial_and_resume_arguments_fail_with_one_line(int exitCode, string expected, params string[] args)
     {
         SweepDirectory.Create(SweepDir, SweepDirectory.ReadSpec(SpecFile));
         var (code, _, error) = Run(args.Select(a => a.Replace("{dir}", SweepDir).Replace("{folder}", _folder)).ToArray());
-        Assert.Equal(1, code);
+        Assert.Equal(exitCode, code);
         Assert.Contains(expected, error);
         Assert.StartsWith("prunenotebook: ", error);
         Assert.Single(error.Trim().Split('\n'));

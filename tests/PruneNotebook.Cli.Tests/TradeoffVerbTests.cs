@@ -37,7 +37,7 @@ public sealed class TradeoffVerbTests : IDisposable
     public void Bad_study_options_fail_with_one_line(string expected, params string[] extra)
     {
         var (code, _, error) = Run(["tradeoff", "--model", "lenet5", "--dir", Path.Combine(_folder, "x"), .. extra]);
-        Assert.Equal(1, code);
+        Assert.Equal(CliApp.UsageError, code);
         Assert.StartsWith("prunenotebook: ", error);
         Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));

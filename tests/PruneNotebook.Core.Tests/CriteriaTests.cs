@@ -16,7 +16,7 @@ public class CriteriaTests
         Assert.Equal(["l1", "l2", "ln", "random", "taylor", "apoz", "bn"], Criteria.Names.Take(7));
         Assert.Equal("weights, units, groups", Criteria.Get("l1").Scores);
         Assert.Equal("output units, groups", Criteria.Get("bn").Scores);
-        Assert.Equal(["taylor", "apoz"], Criteria.All.Where(c => c.NeedsData).Select(c => c.Name));
+        Assert.Equal(["taylor", "apoz", "wanda", "sparsegpt"], Criteria.All.Where(c => c.NeedsData).Select(c => c.Name));
         Assert.Equal(["n"], Criteria.Get("ln").Parameters.Select(p => p.Name));
         Assert.Equal(["seed"], Criteria.Get("random").Parameters.Select(p => p.Name));
         Assert.Equal("l1", Criteria.Get(null).Name);
@@ -44,7 +44,7 @@ public class CriteriaTests
     [InlineData("random", "seed=0.5", null, null, "--seed '0.5' is not a whole number.")]
     [InlineData("taylor", null, null, false, "--criterion taylor measures real data: pass --data <dataset>.")]
     [InlineData("apoz", null, CriterionUse.Entries, true,
-        "--criterion apoz scores whole units, not single weights: prune structured (--structured) with it, or choose l1, l2, ln, random or taylor.")]
+        "--criterion apoz scores whole units, not single weights: prune structured (--structured) with it, or choose l1, l2, ln, random, taylor, lamp, wanda")] // then sparsegpt, and what tests register
     public void Bad_choices_are_refused_in_one_line_that_says_what_to_do(string name, string? argument, CriterionUse? use, bool? dataGiven, string expected)
     {
         var arguments = argument?.Split('=') is [var key, var value] ? new Dictionary<string, string> { [key] = value } : null;

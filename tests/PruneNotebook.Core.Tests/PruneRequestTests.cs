@@ -67,9 +67,33 @@ public class PruneRequestTests
     {
         using var model = Seeded();
         using var data = new TensorDataset(randn([4, 1, 28, 28]), randint(10, [4]));
-        Assert.Equal("--data is used only by criteria that measure on data (taylor, apoz), not random: drop --data.",
+        Assert.Equal("--data is used only by criteria that measure on data (taylor, apoz, wanda, sparsegpt), not random: drop --data.",
             Assert.Throws<ArgumentException>(() => new PruneRequest("0.5") { Criterion = "random" }.Run(model, ["fc1.weight"], data)).Message);
         Assert.Equal(PruningScope.Global, PruneRequest.ParseScope(" Global "));
         Assert.Equal("Unknown --scope 'galactic': expected local or global.", Assert.Throws<ArgumentException>(() => PruneRequest.ParseScope("galactic")).Message);
     }
+    [Fact]
+    public void An_n_m_pattern_replaces_the_amount_and_is_reported()
+    {
+        using var model = PostTrainingReference.Network();
+        var report = new PruneRequest("") { NM = "2:4" }.Run(model, ["fc1.weight", "fc2.weight"]);
+        Assert.Equal("2:4", report["fc1.weight"].Pattern);
+        Assert.Equal(0.5, report["fc2.weight"].Sparsity, 6);
+    }
+
+    [Theory]
+    [InlineData("0.5", "2:4", null, false, "--amount 0.5 does not apply with --n-m 2:4: the pattern sets the sparsity (50%); drop --amount.")]
+    [InlineData("", "2:4", null, true, "--n-m 2:4 prunes single weights in groups along the inputs, not whole units: drop --structured.")]
+    [InlineData("", "2:4", "global", false, "--n-m 2:4 applies to every group of every weight alike: drop --scope.")]
+    [InlineData("", "4:4", null, false, "--n-m 4:4: expected N:M with 1 ≤ N < M, e.g. 2:4 (keep 2 of every 4).")]
+    [InlineData("", null, null, false, "Give --amount (a fraction of what remains, e.g. 0.5, or a count) or --n-m N:M (e.g. 2:4).")]
+    public void N_m_options_that_do_not_fit_are_refused(string amount, string? nm, string? scope, bool structured, string expected) =>
+        Assert.Equal(expected, Assert.Throws<ArgumentException>(() => new PruneRequest(amount) { NM = nm, Scope = scope, Structured = structured }.Check(false)).Message);
+
+    [Theory]
+    [InlineData("wanda", "0.5", "global", "--criterion wanda compares weights within each layer, not across layers: use --scope local.")]
+    [InlineData("sparsegpt", "0.5", "global", "--criterion sparsegpt compares weights within each layer, not across layers: use --scope local.")]
+    [InlineData("wanda", "100", null, "--criterion wanda prunes the same fraction of every output row: give --amount as a fraction (e.g. 0.5), not a count.")]
+    public void Post_training_criteria_refuse_what_they_cannot_do_before_anything_is_loaded(string criterion, string amount, string? scope, string expected) =>
+        Assert.Equal(expected, Assert.Throws<ArgumentException>(() => new PruneRequest(amount) { Criterion = criterion, Scope = scope }.Check(true)).Message);
 }

@@ -38,7 +38,7 @@ public class RemovalSummaryTests
         // conv1's and conv2's 8 channels each would lose 4, but the grouped conv2 cannot be cut; conv3 loses 2 of 4.
         Assert.Equal((10L, 2L), (report.Removal!.Requested, report.Removal.Removed));
         Assert.Equal(
-            "Removed 2 of 10 requested units; 8 could not be: 8 in 'conv1', 'conv2' (fixed: 'conv2' cannot be cut: it is a grouped convolution (groups = 2)).",
+            "Removed 2 of 10 requested units; 8 could not be: 8 in 'conv1', 'conv2' (fixed: 'conv2' cannot be cut: it is a grouped convolution (groups = 2, 4 input and 4 output channels per group); only dense and depthwise convolutions can be cut).",
             report.Removal.Shortfall);
         Assert.Equal(["conv3", "fc"], report.Layers.Select(l => l.Name));
     }
@@ -75,7 +75,7 @@ public class RemovalSummaryTests
                 grouped.named_parameters().Single(p => p.name == name).parameter[0].zero_();
         var fixedReport = NetworkSurgery.Trim(grouped, inputShape: [1, 1, 8, 8], measurement: Quick);
         Assert.Equal((1L, 0L), (fixedReport.Removal!.Requested, fixedReport.Removal.Removed));
-        Assert.Equal("fixed: 'conv2' cannot be cut: it is a grouped convolution (groups = 2)", Assert.Single(fixedReport.Removal.Kept).Reason);
+        Assert.Equal("fixed: 'conv2' cannot be cut: it is a grouped convolution (groups = 2, 4 input and 4 output channels per group); only dense and depthwise convolutions can be cut", Assert.Single(fixedReport.Removal.Kept).Reason);
         Assert.Empty(fixedReport.Layers);
     }
 

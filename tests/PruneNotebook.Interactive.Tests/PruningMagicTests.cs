@@ -40,7 +40,7 @@ public sealed class PruningMagicTests : KernelTestBase
     [Fact]
     public void Prune_offers_every_registered_criterion()
     {
-        Assert.Equal(PruneNotebook.Core.Scoring.Criteria.Names, ["l1", "l2", "ln", "random", "taylor", "apoz", "bn"]);
+        Assert.Equal(PruneNotebook.Core.Scoring.Criteria.Names, ["l1", "l2", "ln", "random", "taylor", "apoz", "bn", "lamp", "wanda", "sparsegpt"]);
     }
 
     [Fact]
@@ -62,13 +62,13 @@ public sealed class PruningMagicTests : KernelTestBase
     [InlineData("#!prune model --amount 1.5", "amount=1.5 should either be a float in the range [0, 1] or a non-negative integer")]
     [InlineData("#!prune model --amount lots", "is not a number")]
     [InlineData("#!prune model --amount 100000 --layers fc3", "amount=100000 should be smaller than the number of parameters to prune=840")]
-    [InlineData("#!prune model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn")]
+    [InlineData("#!prune model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz, bn, lamp, wanda or sparsegpt")]
     [InlineData("#!prune model --amount 0.5 --method l1", "Unrecognized parameter name '--method'")]
     [InlineData("#!prune model --amount 0.5 --dim 1", "--dim 1 applies to whole units: add --structured, or drop --dim.")]
     [InlineData("#!prune model --amount 0.5 --n 3", "--n applies to --criterion ln, not l1: drop --n, or choose ln.")]
     [InlineData("#!prune model --amount 0.5 --criterion l2 --seed 3", "--seed applies to --criterion random, not l2: drop --seed, or choose random.")]
     [InlineData("#!prune model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>.")]
-    [InlineData("#!prune model --amount 0.5 --data samples", "--data is used only by criteria that measure on data (taylor, apoz), not l1: drop --data.")]
+    [InlineData("#!prune model --amount 0.5 --data samples", "--data is used only by criteria that measure on data (taylor, apoz, wanda, sparsegpt), not l1: drop --data.")]
     [InlineData("#!prune model --amount 0.5 --criterion bn", "--criterion bn scores whole units, not single weights: prune structured (--structured) with it")]
     [InlineData("#!prune model --amount 0.5 --criterion bn --structured --layers conv1", "The bn criterion has no score for the units of 'conv1.weight'")]
     [InlineData("#!prune model --amount 0.5 --scope galactic", "Unknown --scope 'galactic': expected local or global")]

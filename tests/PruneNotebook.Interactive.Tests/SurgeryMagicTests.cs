@@ -95,7 +95,7 @@ public sealed class SurgeryMagicTests : KernelTestBase
     }
 
     [Theory]
-    [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz or bn")]
+    [InlineData("#!compress model --amount 0.5 --criterion magic", "Unknown --criterion 'magic': expected l1, l2, ln, random, taylor, apoz, bn, lamp, wanda or sparsegpt")]
     [InlineData("#!compress model --amount 0.5 --criterion taylor", "--criterion taylor measures real data: pass --data <dataset>")]
     [InlineData("#!compress model --amount 0.5 --seed 2", "--seed applies to --criterion random, not l1: drop --seed, or choose random.")]
     [InlineData("#!compress model --amount 1.0", "Compressing would remove all 6 units of 'conv1': lower the amount")]

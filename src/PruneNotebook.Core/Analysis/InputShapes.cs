@@ -21,6 +21,20 @@ public static class InputShapes
         return first is Linear linear ? [1, linear.in_features] : null;
     }
 
+    /// <summary>
+    /// The first layer with weights that <paramref name="module"/> applies to its input, when it is an Embedding: the
+    /// model reads token indices (int64) rather than features; <c>null</c> otherwise.
+    /// </summary>
+    internal static Embedding? TokenEmbedding(torch.nn.Module module) =>
+        module.modules().FirstOrDefault(m => !m.children().Any() && m.parameters(recurse: false).Any()) as Embedding;
+
+    /// <summary>
+    /// An example input of <paramref name="shape"/> for tracing: zeros, of int64 token indices for a model that starts
+    /// with an Embedding (<see cref="TokenEmbedding"/>), else of the default float type.
+    /// </summary>
+    internal static torch.Tensor Zeros(torch.nn.Module module, long[] shape, torch.Device device) =>
+        TokenEmbedding(module) is not null ? torch.zeros(shape, torch.ScalarType.Int64, device) : torch.zeros(shape, device: device);
+
     /// <summary>Parses a shape such as <c>1,1,28,28</c> (also accepts <c>(1, 1, 28, 28)</c> and <c>1x1x28x28</c>).</summary>
     /// <exception cref="FormatException">The text is not a list of positive integers; the message shows an example.</exception>
     public static long[] Parse(string text)

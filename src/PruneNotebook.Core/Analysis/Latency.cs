@@ -34,7 +34,10 @@ public static class Latency
         {
             using var noGrad = no_grad();
             using var generator = new Generator(0);
-            using var drawn = randn(inputShape.ToArray(), generator: generator).to(TorchDevice.Of(model));
+            // A model that starts with an Embedding reads token indices: draw them from its vocabulary.
+            using var drawn = (InputShapes.TokenEmbedding(model) is { } embedding
+                ? randint(embedding.weight!.shape[0], inputShape.ToArray(), generator: generator)
+                : randn(inputShape.ToArray(), generator: generator)).to(TorchDevice.Of(model));
             using var input = channelsLast ? MemoryLayout.ChannelsLast(drawn) : drawn.alias();
             for (var i = 0; i < warmup; i++)
                 model.call(input).Dispose();

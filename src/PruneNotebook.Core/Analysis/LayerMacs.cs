@@ -32,6 +32,18 @@ internal static class LayerMacs
             case BatchNorm:
                 // One multiply-add per element (scale and shift, as folded at inference).
                 return (outputElements, outputElements);
+            case LayerNorm:
+                // One multiply-add per element for the scale and shift (the statistics are not counted, as for BatchNorm).
+                return (outputElements, outputElements);
+            case Models.ScaledDotProductAttention when outputShape.Length == 3:
+            {
+                // Output (N, T, H·d): q·kᵀ is N·H·T·T·d and attention·v the same, so 2·N·T·(H·d)·T; no weights to be zero.
+                var attention = 2 * outputElements * outputShape[1];
+                return (attention, attention);
+            }
+            case Embedding or Models.PositionalEmbedding:
+                // A lookup, and an addition.
+                return (0, 0);
             default:
                 return IsFree(layer) ? (0, 0) : null;
         }

@@ -115,7 +115,7 @@ public sealed record NetworkSummary(
             }
             module.eval();
             using var noGrad = no_grad();
-            using var input = zeros(inputShape, device: device);
+            using var input = InputShapes.Zeros(module, inputShape, device);
             try
             {
                 module.call(input).Dispose();

@@ -35,17 +35,19 @@ public static class IdxReader
     public static IdxArray Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        // A seekable source tells how many bytes there are, so a raw file's header is checked against them before anything is allocated.
+        long? available = stream.CanSeek ? stream.Length - stream.Position : null;
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> head = stackalloc byte[2];
         var peeked = ReadUpTo(buffered, head);
         var replay = new PrefixedStream(head[..peeked].ToArray(), buffered);
         var isGzip = peeked == 2 && head[0] == 0x1f && head[1] == 0x8b;
         if (!isGzip)
-            return Parse(replay);
+            return Parse(replay, available);
         using var gzip = new GZipStream(replay, CompressionMode.Decompress);
         try
         {
-            return Parse(gzip);
+            return Parse(gzip, null);
         }
         catch (IOException e)
         {
@@ -53,7 +55,12 @@ public static class IdxReader
         }
     }
 
-    private static IdxArray Parse(Stream source)
+    /// <summary>Parses an uncompressed IDX stream of <paramref name="available"/> bytes (when known).</summary>
+    /// <remarks>
+    /// The header's sizes are never trusted for an allocation: they are checked against the bytes available, and where that
+    /// is unknown (gzip) the data are read in growing chunks, so memory follows what the file holds, not what it claims.
+    /// </remarks>
+    private static IdxArray Parse(Stream source, long? available)
     {
         Span<byte> magic = stackalloc byte[4];
         if (ReadUpTo(source, magic) < 4)
@@ -75,15 +82,19 @@ public static class IdxReader
             if (size < 0)
                 throw new InvalidDataException($"dimension {i} has negative size {size}.");
             dims[i] = size;
-            count *= size;
+            // Checked as it grows: 255 dimensions of 2^31 would overflow a long.
+            count = count == 0 || size == 0 ? 0 : count > Array.MaxLength / size ? Array.MaxLength + 1L : count * size;
         }
         var width = ElementWidth(type);
+        if (count > Array.MaxLength / width)
+            throw new InvalidDataException($"the header declares {string.Join("×", dims)} elements, more than one array can hold.");
         var byteCount = count * width;
-        if (byteCount > Array.MaxLength)
-            throw new InvalidDataException($"the header declares {count} elements, more than one array can hold.");
+        var headerBytes = 4 + 4L * rank;
+        if (available is { } total && byteCount > total - headerBytes)
+            throw new InvalidDataException(
+                $"truncated data: the header declares {string.Join("×", dims)} = {count} elements ({byteCount} bytes), but the file holds only {Math.Max(0, total - headerBytes)} bytes after the header.");
 
-        var data = new byte[byteCount];
-        var read = ReadUpTo(source, data);
+        var (data, read) = ReadAtMost(source, byteCount, available is null);
         if (read < byteCount)
             throw new InvalidDataException(
                 $"truncated data: the header declares {string.Join("×", dims)} = {count} elements ({byteCount} bytes), but only {read} bytes follow.");
@@ -120,6 +131,28 @@ public static class IdxReader
             };
         }
         return values;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes. With <paramref name="grow"/> the buffer starts at 1 MiB and doubles as
+    /// data arrive (a compressed stream's length is unknown until read), so it never exceeds twice what was there.
+    /// </summary>
+    private static (byte[] Data, long Read) ReadAtMost(Stream source, long count, bool grow)
+    {
+        if (!grow)
+        {
+            var exact = new byte[count];
+            return (exact, ReadUpTo(source, exact));
+        }
+        var buffer = new byte[Math.Min(count, 1 << 20)];
+        long read = 0;
+        while (true)
+        {
+            read += ReadUpTo(source, buffer.AsSpan((int)read));
+            if (read < buffer.Length || buffer.Length == count)
+                return (buffer, read);
+            Array.Resize(ref buffer, (int)Math.Min(count, 2L * buffer.Length));
+        }
     }
 
     private static int ReadUpTo(Stream stream, Span<byte> buffer)

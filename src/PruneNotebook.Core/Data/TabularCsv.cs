@@ -101,8 +101,8 @@ public static class TabularCsv
             throw new FormatException($"{source}, line {line}, column '{column}': the cell is empty (missing values are not supported: impute or drop the row first).");
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             throw new FormatException($"{source}, line {line}, column '{column}': '{text}' is not a number.");
-        if (double.IsNaN(value) || double.IsInfinity(value))
-            throw new FormatException($"{source}, line {line}, column '{column}': {text} is not a finite number (impute or drop the row first).");
+        if (double.IsNaN(value) || double.IsInfinity(value) || float.IsInfinity((float)value))
+            throw new FormatException($"{source}, line {line}, column '{column}': {text} is not a finite number in 32 bits (impute, rescale or drop the row first).");
         return (float)value;
     }
 

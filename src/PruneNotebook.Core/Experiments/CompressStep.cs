@@ -19,6 +19,8 @@ namespace PruneNotebook.Core.Experiments;
 /// <param name="Ignore">Layers whose units are kept whole (e.g. the classifier).</param>
 /// <param name="LatencyRepeats">Timed passes before and after.</param>
 /// <param name="Label">Prefix of the figures; default <c>compress</c>.</param>
+/// <param name="Heads">Attention heads to remove (<see cref="CompressionOptions.Heads"/>), as an amount; unset (default) keeps every head.</param>
+/// <param name="NormalizedGroups">Also cut groups a LayerNorm normalises (<see cref="CompressionOptions.NormalizedGroups"/>).</param>
 public sealed record CompressStep(
     string Criterion = "l1",
     [property: JsonConverter(typeof(PruningAmountJsonConverter))] PruningAmount Amount = default,
@@ -27,7 +29,9 @@ public sealed record CompressStep(
     double MaxFraction = 1.0,
     IReadOnlyList<string>? Ignore = null,
     int LatencyRepeats = 10,
-    string Label = "compress") : TrialStep
+    string Label = "compress",
+    [property: JsonConverter(typeof(PruningAmountJsonConverter)), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] PruningAmount Heads = default,
+    bool NormalizedGroups = false) : TrialStep
 {
     internal override void Validate(DataSpec data)
     {
@@ -60,7 +64,8 @@ public sealed record CompressStep(
         }
     }
 
-    internal override string Describe() => string.Create(CultureInfo.InvariantCulture, $"compress ({Label}): {Criterion}, amount {Amount}, {Scope}");
+    internal override string Describe() => string.Create(CultureInfo.InvariantCulture, $"compress ({Label}): {Criterion}, amount {Amount}{(Heads.Fraction is null && Heads.Count is null ? "" : $", heads {Heads}")}, {Scope}");
 
-    private CompressionOptions Options() => new(Amount, PruningScopes.Parse(Scope), Ignore, MaxFraction, RoundTo);
+    private CompressionOptions Options() => new(Amount, PruningScopes.Parse(Scope), Ignore, MaxFraction, RoundTo,
+        Heads.Fraction is null && Heads.Count is null ? null : Heads, NormalizedGroups);
 }

@@ -45,7 +45,7 @@ internal sealed class TrialContext(SweepDirectory sweep, TrialSpec spec, TrialDa
 
     private nn.Module<Tensor, Tensor> Build()
     {
-        manual_seed(spec.Seed);
+        using var seeded = SeededGlobalRandom.Seed(spec.Seed);
         var device = TorchDevice.Default;
         if (spec.Model.Trim().Equals(TrialSpec.Mlp, StringComparison.OrdinalIgnoreCase))
         {

@@ -11,6 +11,7 @@ public static class ModelZoo
         ["lenet300-100"] = device => new LeNet300_100(device: device),
         ["vgg"] = device => new VggNet(device: device),
         ["resnet20"] = device => new ResNet20(device: device),
+        ["tinyvit"] = device => new TinyViT(device: device),
     };
 
     /// <summary>The names <see cref="Create"/> understands, lower case.</summary>

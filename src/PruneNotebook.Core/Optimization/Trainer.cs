@@ -85,7 +85,8 @@ public sealed class Trainer
         var (trainSet, validationSet, ownsSplit) = Split(train, validation);
         try
         {
-            torch.manual_seed(Options.Seed);
+            // Dropout draws from the global generator: seeded for this run, the caller's state restored afterwards.
+            using var seeded = SeededGlobalRandom.Seed(Options.Seed);
             using var optimizer = OptimizerFactory.Create(model.parameters(), Options);
             using var run = new TrainingRun();
             if (resumeFrom is not null)

@@ -62,7 +62,12 @@ public static class PyTorchStateDict
             throw new InvalidDataException($"'{Path.GetFileName(path)}' is not a PyTorch state_dict file: {e.Message.Split('\n')[0]}", e);
         }
 
-        var entries = file.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => (Tensor)file[k]!);
+        var entries = new Dictionary<string, Tensor>();
+        foreach (DictionaryEntry entry in file)
+        {
+            entries[entry.Key.ToString() ?? ""] = entry.Value as Tensor
+                ?? throw new InvalidDataException($"'{Path.GetFileName(path)}': entry '{entry.Key}' holds a {entry.Value?.GetType().Name ?? "null"}, not a tensor: expected a state_dict of tensors.");
+        }
         var state = model.state_dict();
         var values = new Dictionary<string, Tensor>();
         var masks = new Dictionary<string, (Tensor Mask, Tensor Original)>();
@@ -77,6 +82,9 @@ public static class PyTorchStateDict
             }
             else if (entries.TryGetValue(name + "_orig", out var original) && entries.TryGetValue(name + "_mask", out var mask))
             {
+                if (!mask.shape.SequenceEqual(original.shape))
+                    throw new InvalidDataException(
+                        $"'{name}_mask' has shape ({string.Join(", ", mask.shape)}) but '{name}_orig' ({string.Join(", ", original.shape)}): expected the same.");
                 values[name] = original.mul(mask);
                 masks[name] = (mask, original);
                 used.Add(name + "_orig");

@@ -13,7 +13,7 @@ namespace PruneNotebook.Core.Pruning;
 /// an argument the criterion does not take (<c>--n</c>, <c>--seed</c>), data for a criterion that does not measure on
 /// data, a criterion that needs data without it, or one that cannot score what is asked, are refused.
 /// </summary>
-/// <param name="Amount"><c>--amount</c>: a fraction of what remains (<c>0.9</c>, <c>90%</c>) or a count (<c>120</c>).</param>
+/// <param name="Amount"><c>--amount</c>: a fraction of what remains (<c>0.9</c>, <c>90%</c>) or a count (<c>120</c>); empty with <see cref="NM"/>.</param>
 public sealed record PruneRequest(string Amount)
 {
     /// <summary><c>--criterion</c>: a name registered in <see cref="Criteria"/>; default <c>l1</c>.</summary>
@@ -27,6 +27,12 @@ public sealed record PruneRequest(string Amount)
 
     /// <summary><c>--dim</c>: the unit dimension for structured pruning (0: outputs, default; 1: inputs).</summary>
     public string? Dim { get; init; }
+
+    /// <summary>
+    /// <c>--n-m</c>: an N:M semi-structured pattern (<c>2:4</c>) to prune every weight to along its inputs, instead of an
+    /// amount; <c>null</c> for unstructured or structured pruning.
+    /// </summary>
+    public string? NM { get; init; }
 
     /// <summary>The criterion's arguments as typed, by name (e.g. <c>n</c> from <c>--n</c>, <c>seed</c> from <c>--seed</c>).</summary>
     public IReadOnlyDictionary<string, string>? Arguments { get; init; }
@@ -45,9 +51,11 @@ public sealed record PruneRequest(string Amount)
         var (amount, scope, dim, criterion) = Prepare(data is not null);
         try
         {
+            if (ParsePattern() is { } pattern)
+                return Pruner.SemiStructured(model, targets, pattern, criterion, data);
             return Structured
-                ? Pruner.Structured(model, targets, amount, criterion, dim, scope, data)
-                : Pruner.Unstructured(model, targets, amount, criterion, scope, data);
+                ? Pruner.Structured(model, targets, amount!.Value, criterion, dim, scope, data)
+                : Pruner.Unstructured(model, targets, amount!.Value, criterion, scope, data);
         }
         finally
         {
@@ -64,9 +72,20 @@ public sealed record PruneRequest(string Amount)
         (criterion as IDisposable)?.Dispose();
     }
 
-    private (PruningAmount Amount, PruningScope Scope, int Dim, ICriterion Criterion) Prepare(bool dataGiven)
+    private NmSparsity? ParsePattern() => string.IsNullOrWhiteSpace(NM) ? null : NmSparsity.Parse(NM.Trim());
+
+    private (PruningAmount? Amount, PruningScope Scope, int Dim, ICriterion Criterion) Prepare(bool dataGiven)
     {
-        var amount = ParseAmount(Amount);
+        var pattern = ParsePattern();
+        if (pattern is not null && !string.IsNullOrWhiteSpace(Amount))
+            throw new ArgumentException($"--amount {Amount} does not apply with --n-m {pattern}: the pattern sets the sparsity ({(pattern.Value.Sparsity * 100).ToString("0.#", CultureInfo.InvariantCulture)}%); drop --amount.");
+        if (pattern is not null && Structured)
+            throw new ArgumentException($"--n-m {pattern} prunes single weights in groups along the inputs, not whole units: drop --structured.");
+        if (pattern is not null && !string.IsNullOrWhiteSpace(Scope))
+            throw new ArgumentException($"--n-m {pattern} applies to every group of every weight alike: drop --scope.");
+        if (pattern is null && string.IsNullOrWhiteSpace(Amount))
+            throw new ArgumentException("Give --amount (a fraction of what remains, e.g. 0.5, or a count) or --n-m N:M (e.g. 2:4).");
+        PruningAmount? amount = pattern is null ? ParseAmount(Amount) : null;
         var scope = ParseScope(Scope);
         if (!Structured && !string.IsNullOrWhiteSpace(Dim))
             throw new ArgumentException($"--dim {Dim} applies to whole units: add --structured, or drop --dim.");
@@ -77,6 +96,19 @@ public sealed record PruneRequest(string Amount)
         if (dataGiven && !info.NeedsData)
             throw new ArgumentException($"--data is used only by criteria that measure on data ({string.Join(", ", Criteria.All.Where(c => c.NeedsData).Select(c => c.Name))}), not {info.Name}: drop --data.");
         var criterion = Criteria.Create(info.Name, Arguments, Structured ? CriterionUse.Units : CriterionUse.Entries, dataGiven);
+        if (!Structured && pattern is null)
+        {
+            string? refusal = null;
+            if (scope == PruningScope.Global && criterion is IRowComparedCriterion or IReconstructingCriterion)
+                refusal = $"--criterion {info.Name} compares weights within each layer, not across layers: use --scope local.";
+            else if (criterion is IRowComparedCriterion && amount!.Value.Count is not null)
+                refusal = $"--criterion {info.Name} prunes the same fraction of every output row: give --amount as a fraction (e.g. 0.5), not a count.";
+            if (refusal is not null)
+            {
+                (criterion as IDisposable)?.Dispose();
+                throw new ArgumentException(refusal);
+            }
+        }
         return (amount, scope, dim, criterion);
     }
 

@@ -56,7 +56,7 @@ public static class Pruner
     /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
     /// <exception cref="ArgumentException">
-    /// Unknown parameter, an amount larger than what is left, a criterion that cannot score entries or lacks its data;
+    /// Unknown parameter, NaN or infinite weights (<see cref="FiniteWeights"/>), an amount larger than what is left, a criterion that cannot score entries or lacks its data;
     /// nothing was changed.
     /// </exception>
     public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion,
@@ -64,9 +64,118 @@ public static class Pruner
     {
         var targets = Targets(model, parameters);
         var entries = CriterionScoring.Entries(criterion);
+        if (scope == PruningScope.Global && criterion is IRowComparedCriterion or IReconstructingCriterion)
+            throw new ArgumentException($"--criterion {criterion.Name} compares weights within each layer, not across layers: use --scope local.");
+        if (criterion is IRowComparedCriterion && amount.Count is not null)
+            throw new ArgumentException($"--criterion {criterion.Name} prunes the same fraction of every output row: give --amount as a fraction (e.g. 0.5), not a count.");
         using var context = new ScoringContext(model, data);
+        if (criterion is IReconstructingCriterion reconstructing)
+        {
+            Reconstruct(model, targets, reconstructing, (value, existing) =>
+            {
+                var alive = existing is null ? value.numel() : CountNonzero(existing);
+                return (value.numel() - alive + amount.Resolve(alive)) / (double)value.numel();
+            }, null, context);
+            return SparsityReport.Create(model);
+        }
         Commit(model, UnstructuredMasks(targets, amount, entries, scope, context));
         return SparsityReport.Create(model);
+    }
+
+    /// <summary>
+    /// N:M semi-structured pruning: in every group of <see cref="NmSparsity.M"/> consecutive entries along the input
+    /// dimension of each parameter, the <see cref="NmSparsity.N"/> best-scoring stay (already pruned entries stay pruned).
+    /// A reconstructing criterion (SparseGPT) chooses the groups' masks as it updates the weights.
+    /// </summary>
+    /// <param name="model">The model; its parameters are changed in place.</param>
+    /// <param name="parameters">Qualified weight names (Linear or convolution weights).</param>
+    /// <param name="pattern">The pattern, e.g. 2:4.</param>
+    /// <param name="criterion">A criterion that scores entries.</param>
+    /// <param name="data">Data for a criterion that measures on it; otherwise <c>null</c>.</param>
+    /// <returns>The model's sparsity after pruning.</returns>
+    /// <exception cref="ArgumentException">
+    /// Unknown parameter, a parameter with no input dimension or one not divisible by M, a criterion that cannot score
+    /// entries or lacks its data; nothing was changed.
+    /// </exception>
+    public static SparsityReport SemiStructured(nn.Module model, IEnumerable<string> parameters, NmSparsity pattern, ICriterion criterion, TensorDataset? data = null)
+    {
+        var targets = Targets(model, parameters);
+        var entries = CriterionScoring.Entries(criterion);
+        foreach (var t in targets)
+            pattern.Check(t.Value, t.Name);
+        using var context = new ScoringContext(model, data);
+        if (criterion is IReconstructingCriterion reconstructing)
+        {
+            Reconstruct(model, targets, reconstructing, (_, _) => pattern.Sparsity, pattern, context);
+            return SparsityReport.Create(model);
+        }
+        var masks = new List<(nn.Module, string, Tensor)>();
+        try
+        {
+            foreach (var t in targets)
+            {
+                using var scope = NewDisposeScope();
+                var existing = PruningMasks.Get(t.Module, t.Parameter)?.to(t.Value.device);
+                var scores = entries.ScoreEntries(t.Value, t.Name, context);
+                masks.Add((t.Module, t.Parameter, pattern.KeepMask(scores, existing).to_type(t.Value.dtype).DetachFromDisposeScope()));
+            }
+        }
+        catch
+        {
+            foreach (var (_, _, mask) in masks)
+                mask.Dispose();
+            throw;
+        }
+        Commit(model, masks);
+        return SparsityReport.Create(model);
+    }
+
+    /// <summary>
+    /// Runs a reconstructing criterion on each target in order (each calibrated on the layers pruned before it), then
+    /// commits the masks; if any layer fails, every weight is put back as it was and nothing is committed.
+    /// </summary>
+    private static void Reconstruct(nn.Module model, (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, IReconstructingCriterion criterion,
+        Func<Tensor, Tensor?, double> sparsity, NmSparsity? pattern, ScoringContext context)
+    {
+        var done = new List<(nn.Module Module, string Parameter, Parameter Value, Tensor Mask, Tensor Original)>();
+        try
+        {
+            foreach (var t in targets)
+            {
+                using var scope = NewDisposeScope();
+                var existing = PruningMasks.Get(t.Module, t.Parameter)?.to(t.Value.device);
+                var original = t.Value.detach().clone();
+                var keep = criterion.PruneLayer(t.Value, t.Name, existing, sparsity(t.Value, existing), pattern, context);
+                done.Add((t.Module, t.Parameter, t.Value, keep.to_type(t.Value.dtype).DetachFromDisposeScope(), original.DetachFromDisposeScope()));
+            }
+        }
+        catch
+        {
+            using (no_grad())
+                foreach (var d in done)
+                    d.Value.copy_(d.Original);
+            foreach (var d in done)
+            {
+                d.Mask.Dispose();
+                d.Original.Dispose();
+            }
+            throw;
+        }
+        foreach (var d in done)
+        {
+            // A first mask keeps the values from before reconstruction for Reset; a later one keeps the first's.
+            var first = PruningMasks.Get(d.Module, d.Parameter) is null;
+            PruningMasks.Commit(d.Module, d.Parameter, d.Mask, first ? d.Original : null);
+            if (!first)
+                d.Original.Dispose();
+        }
+        PruningMasks.Sync(model);
+    }
+
+    private static long CountNonzero(Tensor mask)
+    {
+        using var kept = count_nonzero(mask);
+        return kept.cpu().item<long>();
     }
 
     /// <summary>The composed masks unstructured pruning would commit; the model is not touched.</summary>
@@ -94,7 +203,10 @@ public static class Pruner
                     ? group.Sum(t => t.Value.numel())
                     : stack(group.Select((t, i) => existing[i] is { } old ? count_nonzero(old) : tensor(t.Value.numel(), device: t.Value.device)).ToArray())
                         .sum().cpu().item<long>();
-                KSmallest.KeepInPlace(segments, amount.Resolve(available));
+                if (group.Length == 1 && scope == PruningScope.Local && criterion is IRowComparedCriterion)
+                    segments[0] = RowKeep(segments[0].reshape(group[0].Value.shape[0], -1), existing[0], amount.Fraction ?? 0);
+                else
+                    KSmallest.KeepInPlace(segments, amount.Resolve(available));
                 for (var i = 0; i < group.Length; i++)
                 {
                     var mask = segments[i].reshape(group[i].Value.shape);
@@ -105,6 +217,22 @@ public static class Pruner
             }
         }
         return masks;
+    }
+
+    /// <summary>
+    /// The keep mask (rows × the rest) that prunes <c>round(fraction · alive)</c> of each row's still-alive entries with the
+    /// lowest scores (pruned entries score +∞ already and stay pruned by the caller's composition).
+    /// </summary>
+    private static Tensor RowKeep(Tensor scores, Tensor? existing, double fraction)
+    {
+        var alive = existing is null
+            ? full([scores.shape[0]], (float)scores.shape[1], dtype: ScalarType.Float32, device: scores.device)
+            : existing.reshape(scores.shape[0], -1).ne(0).sum(1, type: ScalarType.Float32);
+        var k = alive.mul(fraction).round().unsqueeze(1);
+        var order = scores.sort(1, stable: true).Indices;
+        var positions = arange(scores.shape[1], dtype: ScalarType.Float32, device: scores.device).unsqueeze(0);
+        var keepSorted = positions.ge(k).to_type(ScalarType.Float32);
+        return zeros_like(scores).scatter_(1, order, keepSorted).flatten();
     }
 
     /// <summary>
@@ -125,7 +253,7 @@ public static class Pruner
     /// <param name="data">Data for a criterion that measures on it (Taylor, APoZ); otherwise <c>null</c>.</param>
     /// <returns>The model's sparsity after pruning.</returns>
     /// <exception cref="ArgumentException">
-    /// Unknown parameter, a dimension it does not have, an amount larger than what is left, or a criterion that cannot
+    /// Unknown parameter, NaN or infinite weights, a dimension it does not have, an amount larger than what is left, or a criterion that cannot
     /// score these units or lacks its data; nothing was changed.
     /// </exception>
     public static SparsityReport Structured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion, int dim = 0,
@@ -183,7 +311,7 @@ public static class Pruner
     /// <param name="scope">Local (default: each parameter reaches the sparsity) or global (all of them together).</param>
     /// <param name="data">Data for a criterion that measures on it (Taylor); otherwise <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sparsity"/> is outside [0, 1].</exception>
-    /// <exception cref="ArgumentException">Unknown parameter, or a criterion that cannot score entries or lacks its data.</exception>
+    /// <exception cref="ArgumentException">Unknown parameter, NaN or infinite weights, or a criterion that cannot score entries or lacks its data.</exception>
     public static SparsityReport PruneTo(nn.Module model, IReadOnlyList<string> parameters, double sparsity, ICriterion criterion,
         PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
@@ -272,6 +400,7 @@ public static class Pruner
         }).ToArray();
         // Scores and existing masks are read from the weights as every forward pass sees them.
         PruningMasks.Apply(model);
+        FiniteWeights.Check(targets.Select(t => (t.n, (Tensor)t.value)));
         return targets;
     }
 

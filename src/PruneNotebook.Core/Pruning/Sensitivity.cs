@@ -9,6 +9,19 @@ namespace PruneNotebook.Core.Pruning;
 /// <summary>Sensitivity analysis: prune each layer alone to each sparsity, measure accuracy, restore it.</summary>
 public static class Sensitivity
 {
+    /// <summary>The sparsities <c>#!sensitivity</c> and the CLI try when <c>--amounts</c> is not given.</summary>
+    public static IReadOnlyList<double> DefaultSparsities { get; } = [0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95];
+
+    /// <summary><c>--amounts</c>: comma-separated sparsities in [0, 1], or <see cref="DefaultSparsities"/> when empty.</summary>
+    /// <exception cref="ArgumentException">Not numbers, or one outside [0, 1].</exception>
+    public static double[] ParseSparsities(string? text)
+    {
+        var amounts = Hosting.OptionValues.Numbers("--amounts", text, [.. DefaultSparsities]);
+        return amounts.Any(a => a is < 0 or > 1)
+            ? throw new ArgumentException($"--amounts '{text}' must be sparsities in [0, 1], e.g. 0.1,0.5,0.9.")
+            : amounts;
+    }
+
     /// <summary>
     /// For each of <paramref name="targets"/> and each of <paramref name="sparsities"/>: zeroes that fraction of the
     /// parameter's lowest-scoring entries (everything else untouched), evaluates on <paramref name="data"/>, and puts the
@@ -30,6 +43,7 @@ public static class Sensitivity
         if (sparsities.Count == 0 || sparsities.Any(s => !(s >= 0 && s <= 1)))
             throw new ArgumentException($"Sparsities must be a non-empty list of fractions in [0, 1], got [{string.Join(", ", sparsities)}].", nameof(sparsities));
         targets ??= Pruner.DefaultTargets(model);
+        FiniteWeights.Check(targets.Select(t => (t, (Tensor)ModuleTree.Resolve(model, t).Value)));
         var entries = CriterionScoring.Entries(criterion ?? new MagnitudeCriterion(1));
         using var context = new ScoringContext(model, data);
         var ordered = sparsities.Distinct().Order().ToArray();

@@ -21,6 +21,13 @@ public sealed record ParameterSparsity(
     long Inputs,
     long DeadInputs)
 {
+    /// <summary>
+    /// The N:M semi-structured pattern the masked weight follows along its input dimension (e.g. <c>2:4</c>: at most 2
+    /// nonzeros in every group of 4 consecutive inputs, and most groups hold exactly 2), or <c>null</c> when it follows
+    /// none or is not masked. See <see cref="SparsityReport.Create"/>.
+    /// </summary>
+    public string? Pattern { get; init; }
+
     /// <summary>Fraction of entries that are zero.</summary>
     public double Sparsity => Count == 0 ? 0 : (double)Zeros / Count;
 }

@@ -72,9 +72,35 @@ public sealed record SparsityReport(string ModelName, IReadOnlyList<ParameterSpa
             result.Add(new ParameterSparsity(
                 name, p.shape, p.numel(), p.numel() - values[3 * i], masked.Contains(name),
                 p.dim() >= 1 ? p.shape[0] : 1, values[3 * i + 1],
-                p.dim() >= 2 ? p.shape[1] : 0, values[3 * i + 2]));
+                p.dim() >= 2 ? p.shape[1] : 0, values[3 * i + 2])
+            {
+                Pattern = masked.Contains(name) && values[3 * i] < p.numel() ? SemiStructuredPattern(p.detach()) : null,
+            });
         }
         return new SparsityReport(model.GetType().Name, result);
+    }
+
+    /// <summary>
+    /// The smallest group size M (2 to 32, dividing the inputs) for which every group of M consecutive entries along the
+    /// input dimension holds at most N &lt; M nonzeros and at least half the groups hold exactly N — an N:M pattern, as
+    /// <c>Pruner.SemiStructured</c> leaves — as <c>N:M</c>; <c>null</c> when there is none. Unstructured masks do not
+    /// pass: somewhere a group keeps all of its entries, or few groups share the largest count.
+    /// </summary>
+    internal static string? SemiStructuredPattern(Tensor value)
+    {
+        if (value.dim() < 2)
+            return null;
+        using var scope = NewDisposeScope();
+        var rows = value.dim() > 2 ? value.movedim([1L], [-1L]).contiguous() : value;
+        var marked = rows.ne(0);
+        foreach (var m in new[] { 2, 4, 8, 16, 32 }.Where(m => value.shape[1] % m == 0))
+        {
+            var counts = marked.reshape(-1, m).sum(1);
+            var n = counts.max().item<long>();
+            if (n < m && n > 0 && counts.eq(n).to_type(ScalarType.Float32).mean().item<float>() >= 0.5f)
+                return $"{n}:{m}";
+        }
+        return null;
     }
 
     /// <summary>

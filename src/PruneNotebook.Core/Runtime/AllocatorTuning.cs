@@ -11,8 +11,8 @@ namespace PruneNotebook.Core.Runtime;
 /// process keeps up to <see cref="TrimThresholdBytes"/> of freed memory instead of returning it at once.
 /// </summary>
 /// <remarks>
-/// Applied once, by <see cref="TorchNativeLibraries.EnsureLoaded"/> (the extension, the trainer and the command line call
-/// it before their first tensor). Skipped when the user set either glibc variable (their choice wins), when
+/// A process-wide setting, so only hosts choose it, once at start-up: the notebook extension on load, the command line
+/// (and so every sweep worker) and the benchmarks before their first tensor. Library calls never apply it. Skipped when the user set either glibc variable (their choice wins), when
 /// <see cref="OptOutVariable"/> is <c>1</c>, and on other platforms or C libraries (no <c>mallopt</c>).
 /// </remarks>
 public static class AllocatorTuning

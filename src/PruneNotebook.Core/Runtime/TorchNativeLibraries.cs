@@ -27,13 +27,12 @@ public static class TorchNativeLibraries
     }
 
     /// <summary>
-    /// Loads libc10, libtorch_cpu, libtorch and libLibTorchSharp by full path, once per process; on Linux also keeps large
-    /// blocks in the process (<see cref="AllocatorTuning"/>).
+    /// Loads libc10, libtorch_cpu, libtorch and libLibTorchSharp by full path, once per process. Changes no process-wide
+    /// setting beyond that: allocator tuning is the host's choice (<see cref="AllocatorTuning.Apply"/>).
     /// </summary>
     /// <exception cref="DllNotFoundException">The libraries were found but one of them failed to load.</exception>
     public static void EnsureLoaded()
     {
-        AllocatorTuning.Apply();
         lock (Gate)
         {
             if (_attempted)

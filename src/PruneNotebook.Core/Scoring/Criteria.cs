@@ -22,7 +22,18 @@ public static class Criteria
         Register("taylor", "first-order Taylor: (w·∂L/∂w)², from the gradients of a few batches of data", _ => new TaylorCriterion(), needsData: true);
         Register("apoz", "1 − the average percentage of zeros after a unit's ReLU, over a few batches of data", _ => new ApozCriterion(), needsData: true);
         Register("bn", "BatchNorm scale |γ| of the units (network slimming)", _ => new BatchNormScaleCriterion());
+        Register("lamp", "layer-adaptive magnitude: W[u]² over the sum of W[v]² of every larger entry of its layer, comparable across layers (use --scope global)", _ => new LampCriterion());
+        Register("wanda", "post-training: |W_ij|·‖X_j‖₂ over calibration inputs, compared within each output row", a => new WandaCriterion(Samples(a)),
+            parameters: [Samples()], needsData: true);
+        Register("sparsegpt", "post-training: layer-wise OBS pruning with the Hessian of calibration inputs; updates the kept weights", a => new SparseGptCriterion(
+                (int)a.Integer("blocksize", 128), a.Number("damping", 0.01), Samples(a)),
+            parameters: [new("blocksize", "columns per block (default 128)"), new("damping", "dampening, a fraction of the mean Hessian diagonal (default 0.01)"), Samples()],
+            needsData: true);
     }
+
+    private static CriterionParameter Samples() => new("samples", $"calibration examples (default {Calibration.CalibrationPass.DefaultSamples})");
+
+    private static int Samples(CriterionArguments a) => (int)Math.Clamp(a.Integer("samples", Calibration.CalibrationPass.DefaultSamples), int.MinValue, int.MaxValue);
 
     /// <summary>The name used when none is given: <c>l1</c>.</summary>
     public const string Default = "l1";

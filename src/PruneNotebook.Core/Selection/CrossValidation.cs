@@ -15,12 +15,22 @@ public static class CrossValidation
     public static ISplitter DefaultSplitter(TabularDataset data, int folds = 5) =>
         (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? new StratifiedKFold(folds) : new KFold(folds);
 
+    /// <summary>
+    /// The folds <c>#!cv</c>, <c>#!search</c> and the CLI make from <c>--folds</c>, <c>--shuffle</c> and <c>--seed</c>: stratified
+    /// k-fold for class targets, k-fold otherwise.
+    /// </summary>
+    public static ISplitter Splitter(TabularDataset data, int folds = 5, bool shuffle = false, int seed = 0) =>
+        (data ?? throw new ArgumentNullException(nameof(data))).IsClassification ? new StratifiedKFold(folds, shuffle, seed) : new KFold(folds, shuffle, seed);
+
     /// <summary>Scores <paramref name="estimator"/> on every fold of <paramref name="cv"/>: accuracy for classifiers, R² for regressors (also on class targets).</summary>
     /// <param name="estimator">What to fit.</param>
     /// <param name="data">The rows.</param>
     /// <param name="cv">The folds; default <see cref="DefaultSplitter"/>.</param>
     /// <param name="standardize">Standardize features per fold (on its training rows).</param>
-    /// <param name="parallelism">Folds fitted at once (≥ 1).</param>
+    /// <param name="parallelism">
+    /// Folds fitted at once (≥ 1). Only this library's estimators fit side by side; any other estimator (which may train a
+    /// TorchSharp network, not thread-safe) fits its folds in turn.
+    /// </param>
     /// <exception cref="ArgumentException">The data cannot be split this way, or the estimator rejects the data.</exception>
     public static CrossValidationResult Score(IEstimator estimator, TabularDataset data, ISplitter? cv = null, bool standardize = true, int parallelism = 1)
     {
@@ -38,11 +48,14 @@ public static class CrossValidation
             using (train)
             using (test)
             {
-                var watch = Stopwatch.StartNew();
-                var model = estimator.Fit(train);
-                seconds[fold.Index] = watch.Elapsed.TotalSeconds;
-                scores[fold.Index] = model.Score(test);
-                (model as IDisposable)?.Dispose();
+                EstimatorTurns.Run(estimator, parallelism > 1, () =>
+                {
+                    var watch = Stopwatch.StartNew();
+                    var model = estimator.Fit(train);
+                    seconds[fold.Index] = watch.Elapsed.TotalSeconds;
+                    scores[fold.Index] = model.Score(test);
+                    (model as IDisposable)?.Dispose();
+                });
             }
         }
         // One degree runs on the calling thread: a pool thread's first TorchSharp call pays for a new native thread team.

@@ -9,7 +9,7 @@ namespace PruneNotebook.Core.Selection;
 
 /// <summary>
 /// A TorchSharp classifier as an <see cref="IEstimator"/>: every <see cref="Fit"/> builds a fresh network with the factory
-/// (its initial weights drawn from the global generator seeded with <see cref="Seed"/>) and trains it with the
+/// (its initial weights drawn from the global generator seeded with <see cref="Seed"/>, whose earlier state is restored afterwards: the caller's seed is left as it was) and trains it with the
 /// <see cref="Trainer"/>. Building and training hold one process-wide lock: TorchSharp training is not thread-safe, so
 /// parallel trials of networks are serialized (and stay reproducible). Cross-validation, searches, RFE-free selection and
 /// permutation importance then treat networks and linear models alike.
@@ -98,7 +98,8 @@ public sealed class NetworkEstimator(Func<int, int, nn.Module<Tensor, Tensor>> f
         var trainer = new Trainer(Options);
         lock (TorchLock)
         {
-            manual_seed(Seed);
+            // Seeded for reproducible initial weights; the user's global generator is given back untouched.
+            using var seeded = SeededGlobalRandom.Seed(Seed);
             var model = factory(data.FeatureCount, data.ClassNames!.Count);
             using var train = data.ToTensorDataset();
             var history = trainer.Fit(model, train, device: data.Device);

@@ -69,11 +69,14 @@ internal sealed class SearchRunner : IDisposable
         void Run((int, int) item)
         {
             var (c, f) = item;
-            var watch = Stopwatch.StartNew();
-            var model = estimators[c].Fit(_folds[f].Train);
-            scores[c, f] = model.Score(_folds[f].Test);
-            seconds[c, f] = watch.Elapsed.TotalSeconds;
-            (model as IDisposable)?.Dispose();
+            EstimatorTurns.Run(estimators[c], _parallelism > 1, () =>
+            {
+                var watch = Stopwatch.StartNew();
+                var model = estimators[c].Fit(_folds[f].Train);
+                scores[c, f] = model.Score(_folds[f].Test);
+                seconds[c, f] = watch.Elapsed.TotalSeconds;
+                (model as IDisposable)?.Dispose();
+            });
         }
         if (_parallelism == 1)
             foreach (var item in work)

@@ -15,6 +15,15 @@ public sealed record ChannelGroup(int Id, long Size, IReadOnlyList<GroupMember> 
     /// <summary>Whether units of this group can be removed.</summary>
     public bool IsPrunable => FixedReason is null && Members.Any(m => m.Role == MemberRole.Producer);
 
+    /// <summary>
+    /// Whether the units are attention heads (<see cref="IDeclaresAttention"/>): the producers are the query, key and
+    /// value projections, each unit a block of <see cref="GroupMember.Block"/> features.
+    /// </summary>
+    public bool IsAttentionHeads => Producers.Any(p => p.Block > 1);
+
+    /// <summary>Whether a LayerNorm normalises over the units (a transformer's residual stream).</summary>
+    public bool IsNormalized => Passthroughs.Any(p => p.Module is TorchSharp.Modules.LayerNorm);
+
     /// <summary>The producers of the units.</summary>
     public IEnumerable<GroupMember> Producers => Members.Where(m => m.Role == MemberRole.Producer);
 
@@ -30,8 +39,10 @@ public sealed record ChannelGroup(int Id, long Size, IReadOnlyList<GroupMember> 
     /// </summary>
     public bool IsFinalOutput => IsNetworkOutput && Producers.Count() == 1;
 
-    /// <summary>A short name: the producers, e.g. <c>conv1</c> or <c>stage1.0.bn2 + stem …</c>.</summary>
-    public string Name => string.Join(" + ", Producers.Select(p => p.Name).DefaultIfEmpty("(input)"));
+    /// <summary>A short name: the producers, e.g. <c>conv1</c> or <c>stage1.0.bn2 + stem …</c>; for heads the attention layer, e.g. <c>blocks.0.attention.inner heads</c>.</summary>
+    public string Name => IsAttentionHeads && Producers.First().Name.LastIndexOf('.') is var cut and > 0
+        ? $"{Producers.First().Name[..cut]} heads"
+        : string.Join(" + ", Producers.Select(p => p.Name).DefaultIfEmpty("(input)"));
 
     /// <summary>E.g. <c>conv1 → bn1 → relu1 → conv2 (16 units)</c>; a later call of a stateless layer reads <c>relu (call 2)</c>.</summary>
     public override string ToString() => $"{string.Join(" → ", Members.Select(m => m.Label))} ({Size} units)";

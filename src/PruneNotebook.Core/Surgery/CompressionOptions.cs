@@ -11,13 +11,55 @@ namespace PruneNotebook.Core.Surgery;
 /// <param name="Ignore">Layers whose units are kept whole (e.g. <c>fc3</c>); their inputs may still shrink.</param>
 /// <param name="MaxFraction">The most any one group may lose (0..1], e.g. 0.8.</param>
 /// <param name="RoundTo">Kept unit counts are rounded to a multiple of this (e.g. 8, for fast kernels); 1 for no rounding.</param>
+/// <param name="Heads">
+/// Attention heads to remove (<c>--heads</c>): a fraction or count of each attention layer's heads (local) or of all
+/// heads (global), ranked by the criterion over each head's query, key and value rows. <c>null</c> (default) keeps
+/// every head; <paramref name="Amount"/> never applies to heads.
+/// </param>
+/// <param name="NormalizedGroups">
+/// Whether groups normalised by a LayerNorm — a transformer's residual stream, shared by the embedding and every
+/// block — may lose units too. Default <c>false</c>: they keep their width, and the removal summary says why.
+/// </param>
 public sealed record CompressionOptions(
     PruningAmount Amount,
     PruningScope Scope = PruningScope.Local,
     IReadOnlyList<string>? Ignore = null,
     double MaxFraction = 1.0,
-    int RoundTo = 1)
+    int RoundTo = 1,
+    PruningAmount? Heads = null,
+    bool NormalizedGroups = false)
 {
+    /// <summary>
+    /// The options as <c>#!compress</c>, the CLI's <c>compress</c> and recipes spell them (<c>--amount 0.5</c>, <c>--scope global</c>,
+    /// <c>--ignore fc3</c>, <c>--max-fraction 0.8</c>, <c>--round-to 8</c>, <c>--heads 0.5</c>, <c>--normalized-groups</c>;
+    /// empty means the default), checked.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is not a number or out of range; the message names it.</exception>
+    public static CompressionOptions Parse(string? amount, string? scope = null, string? ignore = null, string? maxFraction = null, string? roundTo = null,
+        string? heads = null, bool normalizedGroups = false)
+    {
+        var options = new CompressionOptions(PruneRequest.ParseAmount(amount), PruneRequest.ParseScope(scope), Hosting.OptionValues.List(ignore),
+            Hosting.OptionValues.Number("--max-fraction", maxFraction, 1), Hosting.OptionValues.Integer("--round-to", roundTo, 1),
+            HeadAmount(heads), normalizedGroups);
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>The <c>--heads</c> amount, or <c>null</c> when not given.</summary>
+    private static PruningAmount? HeadAmount(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        try
+        {
+            return PruningAmount.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("--heads: " + e.Message);
+        }
+    }
+
     /// <summary>Checks every option and throws on the first that is out of range.</summary>
     /// <exception cref="ArgumentException">An option is out of range (the message says which and what is expected); the amount was checked when it was made.</exception>
     public void Validate()

@@ -108,6 +108,7 @@ public sealed class DependencyGraph
     {
         ScalarType.Float32 => tensor.storage<float>().data_ptr(),
         ScalarType.Float64 => tensor.storage<double>().data_ptr(),
+        ScalarType.Int64 => tensor.storage<long>().data_ptr(),
         _ => throw new ArgumentException($"Tracing supports float32 and float64 models, got a {tensor.dtype} tensor."),
     }, tensor.storage_offset());
 
@@ -117,7 +118,7 @@ public sealed class DependencyGraph
     /// <summary>One traced forward pass: union-find over "unit spaces", keyed by the storage of the tensors that carry them.</summary>
     private sealed class Tracer(nn.Module<Tensor, Tensor> model) : IDisposable
     {
-        private readonly record struct Value(int Node, long Block, long[] Shape);
+        private readonly record struct Value(int Node, long Block, long[] Shape, int Dim);
 
         private readonly List<int> _parent = [];
         private readonly List<long> _size = [];
@@ -127,6 +128,9 @@ public sealed class DependencyGraph
         private readonly List<(int Node, string Module)> _fresh = [];
         private readonly Dictionary<(IntPtr, long), List<Value>> _values = [];
         private readonly Dictionary<string, Value> _lastOutput = [];
+        private readonly Dictionary<string, Value> _lastInput = [];
+        private readonly List<(string Path, IDeclaresAttention Attention)> _attention = [];
+        private readonly Dictionary<string, nn.Module> _namedModules = [];
         private readonly Dictionary<(string, MemberRole), (int Node, long Block)> _sharedMember = [];
         private readonly Dictionary<nn.Module, int> _callCount = new(ReferenceEqualityComparer.Instance);
         private readonly List<TracedCall> _calls = [];
@@ -145,6 +149,9 @@ public sealed class DependencyGraph
                     // A module registered under several names (the same ReLU twice in a Sequential) is hooked once: every call is seen once.
                     if (!hooked.Add(module))
                         continue;
+                    _namedModules[path] = module;
+                    if (module is IDeclaresAttention declares)
+                        _attention.Add((path, declares));
                     var leaf = !module.children().Any();
                     if (module is not nn.Module<Tensor, Tensor> hookable)
                     {
@@ -166,10 +173,10 @@ public sealed class DependencyGraph
 
                 model.eval();
                 using var noGrad = no_grad();
-                using var input = zeros(shape, device: TorchDevice.Of(model));
+                using var input = InputShapes.Zeros(model, shape, TorchDevice.Of(model));
                 var inputNode = NewNode(shape[1]);
                 Fix(inputNode, "the network input");
-                Set(input, new Value(inputNode, 1, input.shape));
+                Set(input, new Value(inputNode, 1, input.shape, 1));
                 using (var output = Forward(model, input, shape))
                 {
                     var result = TryLookup(output) ?? throw new ArgumentException(
@@ -191,32 +198,54 @@ public sealed class DependencyGraph
         {
             Keep(input, output);
             var call = Record(name, module, input, output);
-            var source = Lookup(input, name);
+            if (InsideAttention(name) is { } attention)
+            {
+                // The arithmetic between the projections (the core, or anything else inside): its output carries the
+                // heads' features to the output projection, and the attention container joins them into heads.
+                var inner = NewNode(output.dim() >= 2 ? output.shape[^1] : 1);
+                _explained[inner] = true;
+                var value = new Value(inner, 1, output.shape, (int)output.dim() - 1);
+                Set(output, value);
+                _lastOutput[name] = value;
+                return;
+            }
             var surgeon = LayerSurgeons.For(module);
+            var expected = surgeon is { UnitsLast: true } && input.dim() >= 2 ? (int)input.dim() - 1 : 1;
+            var source = Lookup(input, name, expected);
+            _lastInput[name] = source;
             Value result;
             if (surgeon is not null)
             {
                 var reason = surgeon.Unsupported(module) is { } why ? $"'{name}' cannot be cut: {why}" : null;
-                if (surgeon.IsPassthrough)
+                var dimension = source.Dim == expected ? null : $"'{name}' works along dimension {expected} of its input, but its units lie along dimension {source.Dim}";
+                if (surgeon.CarriesUnits(module))
                 {
                     Member(source.Node, name, module, call, MemberRole.Passthrough, 1);
-                    if (reason is not null)
-                        Fix(source.Node, reason);
+                    if ((reason ?? dimension) is { } fixedBy)
+                        Fix(source.Node, fixedBy);
+                    else if (_size[Find(source.Node)] != surgeon.OutputUnits(module))
+                        Fix(source.Node, $"'{name}' has {surgeon.OutputUnits(module)} units, but its input carries {_size[Find(source.Node)]}");
                     result = source with { Shape = output.shape };
                 }
                 else
                 {
-                    var units = _size[Find(source.Node)];
-                    Member(source.Node, name, module, call, MemberRole.Consumer, source.Block);
-                    if (units * source.Block != surgeon.InputFeatures(module))
-                        Fix(source.Node, $"'{name}' expects {surgeon.InputFeatures(module)} input features, but its input carries {units} units of {source.Block}");
-                    else if (reason is not null)
-                        Fix(source.Node, reason);
-                    var produced = NewNode(output.dim() >= 2 ? output.shape[1] : 1);
+                    if (surgeon.ConsumesUnits)
+                    {
+                        var units = _size[Find(source.Node)];
+                        Member(source.Node, name, module, call, MemberRole.Consumer, source.Block);
+                        if (dimension is not null)
+                            Fix(source.Node, dimension);
+                        else if (units * source.Block != surgeon.InputFeatures(module))
+                            Fix(source.Node, $"'{name}' expects {surgeon.InputFeatures(module)} input features, but its input carries {units} units of {source.Block}");
+                        else if (reason is not null)
+                            Fix(source.Node, reason);
+                    }
+                    var outDim = surgeon.UnitsLast && output.dim() >= 2 ? (int)output.dim() - 1 : 1;
+                    var produced = NewNode(output.dim() >= 2 ? output.shape[outDim] : 1);
                     Member(produced, name, module, call, MemberRole.Producer, 1);
                     if (reason is not null)
                         Fix(produced, reason);
-                    result = new Value(produced, 1, output.shape);
+                    result = new Value(produced, 1, output.shape, outDim);
                 }
             }
             else if (module.parameters(recurse: false).Any() || module.buffers(recurse: false).Any())
@@ -225,15 +254,10 @@ public sealed class DependencyGraph
                     $"Layer '{name}' ({module.GetType().Name}) has no layer surgeon, so its units cannot be removed: derive a class from " +
                     $"LayerSurgeon<{module.GetType().Name}> and call LayerSurgeons.Register(new YourSurgeon()) first.");
             }
-            else if (input.dim() >= 2 && output.dim() >= 2 && output.shape[0] == input.shape[0] && output.shape[1] == input.shape[1])
+            else if (Carried(source, input, output) is { } carried)
             {
                 Member(source.Node, name, module, call, MemberRole.Activation, 1);
-                result = source with { Shape = output.shape };
-            }
-            else if (input.dim() > 2 && output.dim() == 2 && output.shape[1] == input.shape[1..].Aggregate(1L, (a, b) => a * b))
-            {
-                Member(source.Node, name, module, call, MemberRole.Activation, 1);
-                result = new Value(source.Node, source.Block * input.shape[2..].Aggregate(1L, (a, b) => a * b), output.shape);
+                result = carried;
             }
             else
             {
@@ -241,44 +265,146 @@ public sealed class DependencyGraph
                 Fix(source.Node, reason);
                 var produced = NewNode(output.dim() >= 2 ? output.shape[1] : 1);
                 Fix(produced, reason);
-                result = new Value(produced, 1, output.shape);
+                result = new Value(produced, 1, output.shape, 1);
             }
             Set(output, result);
             _lastOutput[name] = result;
+        }
+
+        /// <summary>
+        /// Where a parameter-free layer puts its input's units: the same dimension when that dimension keeps its size
+        /// (activations, dropout, pooling over positions), dimension 1 in blocks after flattening (N, C, …) to (N, C·…),
+        /// the last dimension after (N, C, H, W) → (N, H·W, C) (image tokens), the last after averaging tokens away
+        /// (N, T, D) → (N, D). <c>null</c> for anything else.
+        /// </summary>
+        private static Value? Carried(Value source, Tensor input, Tensor output)
+        {
+            var d = source.Dim;
+            if (input.dim() < 2 || output.dim() < 2 || output.shape[0] != input.shape[0] || d >= input.dim())
+                return null;
+            if (output.dim() == input.dim() && output.shape[d] == input.shape[d])
+                return source with { Shape = output.shape };
+            if (d == 1 && input.dim() > 2 && output.dim() == 2 && output.shape[1] == input.shape[1..].Aggregate(1L, (a, b) => a * b))
+                return new Value(source.Node, source.Block * input.shape[2..].Aggregate(1L, (a, b) => a * b), output.shape, 1);
+            if (d == 1 && input.dim() == 4 && output.dim() == 3 && output.shape[2] == input.shape[1] && output.shape[1] == input.shape[2] * input.shape[3] && source.Block == 1)
+                return new Value(source.Node, 1, output.shape, 2);
+            if (d == input.dim() - 1 && output.dim() == input.dim() - 1 && output.shape[^1] == input.shape[d])
+                return new Value(source.Node, source.Block, output.shape, (int)output.dim() - 1);
+            return null;
+        }
+
+        /// <summary>The declared attention container <paramref name="name"/> lies inside (not its projections), or <c>null</c>.</summary>
+        private string? InsideAttention(string name)
+        {
+            foreach (var (path, attention) in _attention)
+            {
+                var prefix = path.Length == 0 ? "" : path + ".";
+                if (!name.StartsWith(prefix, StringComparison.Ordinal) || name.Length == prefix.Length)
+                    continue;
+                var local = name[prefix.Length..];
+                if (local != attention.QueryName && local != attention.KeyName && local != attention.ValueName && local != attention.OutputName)
+                    return path;
+            }
+            return null;
         }
 
         private void OnContainer(string name, nn.Module module, Tensor input, Tensor output)
         {
             Keep(input, output);
             Record(name, module, input, output);
+            if (module is IDeclaresAttention attention)
+                JoinHeads(name, module, attention);
             if (module is IDeclaresCoupling declared)
             {
-                var joined = new List<(string Branch, int Node)>();
+                var joined = new List<(string Branch, Value Value)>();
                 foreach (var branch in declared.AddedBranches)
                 {
                     if (branch.Length == 0)
                     {
-                        joined.Add(("its input", Lookup(input, name).Node));
+                        joined.Add(("its input", Lookup(input, name, 1)));
                         continue;
                     }
                     var child = string.IsNullOrEmpty(name) ? branch : $"{name}.{branch}";
                     if (!_lastOutput.TryGetValue(child, out var value))
                         throw new ArgumentException($"'{name}' ({module.GetType().Name}) declares the branch '{branch}', but no child of that name ran in its forward.");
-                    joined.Add((branch, value.Node));
+                    joined.Add((branch, value));
                 }
-                var result = Lookup(output, name);
-                joined.Add(("its output", result.Node));
-                foreach (var (branch, node) in joined)
+                // The sum may be made in forward by arithmetic: its units lie where the branches' do.
+                var result = TryLookup(output) ?? Fresh(output, joined.Count > 0 ? joined[^1].Value.Dim : 1);
+                foreach (var (branch, value) in joined)
                 {
-                    if (_size[Find(node)] != _size[Find(result.Node)])
+                    if (_size[Find(value.Node)] != _size[Find(result.Node)])
                         throw new ArgumentException(
-                            $"'{name}' ({module.GetType().Name}) adds tensors of different widths: {branch} has {_size[Find(node)]} units, its output {_size[Find(result.Node)]}.");
-                    Union(node, result.Node);
+                            $"'{name}' ({module.GetType().Name}) adds tensors of different widths: {branch} has {_size[Find(value.Node)]} units, its output {_size[Find(result.Node)]}.");
+                    Union(value.Node, result.Node);
                 }
                 _explained[Find(result.Node)] = true;
             }
             if (TryLookup(output) is { } known)
                 _lastOutput[name] = known;
+        }
+
+        /// <summary>A value for a tensor made by arithmetic, with its units along <paramref name="dim"/>.</summary>
+        private Value Fresh(Tensor tensor, int dim)
+        {
+            var node = NewNode(tensor.dim() > dim ? tensor.shape[dim] : 1);
+            var value = new Value(node, 1, tensor.shape, dim);
+            Set(tensor, value);
+            return value;
+        }
+
+        /// <summary>
+        /// Joins the query, key and value projections' outputs and the output projection's input of a declared attention
+        /// into one group whose units are heads (blocks of <see cref="IDeclaresAttention.HeadDim"/> features).
+        /// </summary>
+        private void JoinHeads(string name, nn.Module module, IDeclaresAttention attention)
+        {
+            string Child(string local) => string.IsNullOrEmpty(name) ? local : $"{name}.{local}";
+            var projections = new[] { attention.QueryName, attention.KeyName, attention.ValueName };
+            var outputName = Child(attention.OutputName);
+            var widths = new List<long>();
+            var nodes = new List<int>();
+            foreach (var projection in projections)
+            {
+                var child = Child(projection);
+                if (!_lastOutput.TryGetValue(child, out var value) || _namedModules.GetValueOrDefault(child) is not { } layer
+                    || LayerSurgeons.For(layer) is not { UnitsLast: true } surgeon || surgeon.CarriesUnits(layer))
+                    throw new ArgumentException($"'{name}' ({module.GetType().Name}) declares attention, but its projection '{projection}' is not a Linear-like layer that ran in its forward, so its heads cannot be seen.");
+                widths.Add(surgeon.OutputUnits(layer));
+                nodes.Add(value.Node);
+            }
+            if (!_lastInput.TryGetValue(outputName, out var outputInput) || _namedModules.GetValueOrDefault(outputName) is not { } outputLayer
+                || LayerSurgeons.For(outputLayer) is not { UnitsLast: true } outputSurgeon)
+                throw new ArgumentException($"'{name}' ({module.GetType().Name}) declares attention, but its output projection '{attention.OutputName}' is not a Linear-like layer that ran in its forward.");
+            var headDim = attention.HeadDim;
+            if (widths.Distinct().Count() != 1 || headDim < 1 || widths[0] % headDim != 0 || outputSurgeon.InputFeatures(outputLayer) != widths[0])
+                throw new ArgumentException(
+                    $"'{name}' ({module.GetType().Name}) declares heads of {headDim} features, but its projections have {string.Join(", ", widths)} outputs and its output projection {outputSurgeon.InputFeatures(outputLayer)} inputs.");
+            var heads = NewNode(widths[0] / headDim);
+            _explained[heads] = true;
+            foreach (var node in nodes.Append(outputInput.Node))
+                MoveMembers(node, heads, headDim);
+        }
+
+        /// <summary>Moves every member of <paramref name="from"/>'s group to <paramref name="to"/>, each taking <paramref name="block"/> features per unit.</summary>
+        private void MoveMembers(int from, int to, long block)
+        {
+            var root = Find(from);
+            if (root == Find(to))
+                return;
+            for (var node = 0; node < _parent.Count; node++)
+            {
+                if (Find(node) != root || _members[node].Count == 0)
+                    continue;
+                foreach (var (member, order) in _members[node])
+                {
+                    _members[to].Add((member with { Block = block }, order));
+                    if (_sharedMember.ContainsKey((member.Name, member.Role)))
+                        _sharedMember[(member.Name, member.Role)] = (to, block);
+                }
+                _members[node].Clear();
+            }
+            _explained[root] = true;
         }
 
         private DependencyGraph Finish(long[] shape)
@@ -288,7 +414,8 @@ public sealed class DependencyGraph
                 if (!_explained[Find(node)])
                     throw new ArgumentException(
                         $"{model.GetType().Name} cannot be traced: the input of '{name}' is made by an operation outside any module (e.g. functional.relu or x + y in forward). " +
-                        "Use a module for each step (nn.ReLU(), nn.Flatten()), or implement IDeclaresCoupling on a module that adds branches.");
+                        "Use a module for each step (nn.ReLU(), nn.Flatten()), implement IDeclaresCoupling on a module that adds branches, " +
+                        "or IDeclaresAttention on an attention layer (as MultiHeadSelfAttention does) so that its heads can be seen.");
             }
             var byRoot = new Dictionary<int, List<(GroupMember Member, int Order)>>();
             var order = new List<int>();
@@ -317,15 +444,15 @@ public sealed class DependencyGraph
             return new DependencyGraph(model.GetType().Name, shape, groups, _calls);
         }
 
-        private Value Lookup(Tensor tensor, string module)
+        private Value Lookup(Tensor tensor, string module, int dim)
         {
             if (TryLookup(tensor) is { } value)
                 return value;
-            var node = NewNode(tensor.dim() >= 2 ? tensor.shape[1] : 1);
+            var node = NewNode(tensor.dim() > dim ? tensor.shape[dim] : 1);
             if (tensor.dim() < 2)
                 Fix(node, $"the input of '{module}' has no unit dimension");
             _fresh.Add((node, module));
-            var fresh = new Value(node, 1, tensor.shape);
+            var fresh = new Value(node, 1, tensor.shape, dim);
             Set(tensor, fresh);
             return fresh;
         }
@@ -341,7 +468,7 @@ public sealed class DependencyGraph
             var last = candidates[^1];
             if (tensor.dim() == 2 && last.Shape.Length > 2 && last.Shape[0] == tensor.shape[0]
                 && tensor.shape[1] == last.Shape[1..].Aggregate(1L, (a, b) => a * b))
-                return new Value(last.Node, last.Block * last.Shape[2..].Aggregate(1L, (a, b) => a * b), tensor.shape);
+                return new Value(last.Node, last.Block * last.Shape[2..].Aggregate(1L, (a, b) => a * b), tensor.shape, 1);
             return null;
         }
 

@@ -7,8 +7,10 @@ namespace PruneNotebook.Core.Surgery;
 /// <param name="Module">The module at the time the graph was built.</param>
 /// <param name="Role">How the layer takes part.</param>
 /// <param name="Block">
-/// For a consumer: input features per unit. 1 for a convolution; H·W for a Linear after flattening a (C, H, W) map,
-/// where unit k owns input features [k·H·W, (k+1)·H·W).
+/// Features per unit: for a consumer, input features (1 for a convolution; H·W for a Linear after flattening a
+/// (C, H, W) map, where unit k owns input features [k·H·W, (k+1)·H·W)); for the projections of an attention head
+/// group, the head's features (head k owns [k·d, (k+1)·d) of the query, key and value outputs and of the output
+/// projection's inputs).
 /// </param>
 /// <param name="Call">
 /// Which call of the module this member stands for, counted from 0 in forward order (<see cref="TracedCall.Call"/>). A

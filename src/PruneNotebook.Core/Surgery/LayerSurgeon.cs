@@ -18,6 +18,26 @@ public abstract class LayerSurgeon
     /// </summary>
     public abstract bool IsPassthrough { get; }
 
+    /// <summary>
+    /// Whether this particular module carries each input unit through to the same output unit (see
+    /// <see cref="IsPassthrough"/>); a surgeon whose type does both (a depthwise convolution is a passthrough, a dense
+    /// one is not) decides per module. Default: <see cref="IsPassthrough"/>.
+    /// </summary>
+    /// <param name="module">A module of <see cref="ModuleType"/>.</param>
+    public virtual bool CarriesUnits(nn.Module module) => IsPassthrough;
+
+    /// <summary>
+    /// <c>true</c> when the module's units lie along the last dimension of its input and output (Linear, LayerNorm,
+    /// Embedding: token features of (N, T, D)); <c>false</c> (default) when along dimension 1 (convolutions, BatchNorm).
+    /// </summary>
+    public virtual bool UnitsLast => false;
+
+    /// <summary>
+    /// <c>false</c> for a layer whose input is not units of another layer (an Embedding takes token indices): it only
+    /// produces units. Default <c>true</c>.
+    /// </summary>
+    public virtual bool ConsumesUnits => true;
+
     /// <summary>Why this particular module cannot be cut (e.g. a grouped convolution), or <c>null</c> when it can.</summary>
     /// <param name="module">A module of <see cref="ModuleType"/>.</param>
     public virtual string? Unsupported(nn.Module module) => null;

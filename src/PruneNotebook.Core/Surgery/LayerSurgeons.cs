@@ -5,14 +5,15 @@ using static TorchSharp.torch;
 namespace PruneNotebook.Core.Surgery;
 
 /// <summary>
-/// The registry of <see cref="LayerSurgeon"/>s by exact module type. Linear, Conv2d, BatchNorm1d and BatchNorm2d
-/// are registered from the start; register a surgeon for a custom layer type before compressing a model that has it.
+/// The registry of <see cref="LayerSurgeon"/>s by exact module type. Linear, Conv2d (dense and depthwise), BatchNorm1d,
+/// BatchNorm2d, LayerNorm, Embedding and <see cref="Models.PositionalEmbedding"/> are registered from the start; register a surgeon for a custom layer type before compressing a model that has it.
 /// </summary>
 public static class LayerSurgeons
 {
     private static readonly ConcurrentDictionary<Type, LayerSurgeon> Registered = new(
     [
         Entry(new LinearSurgeon()), Entry(new Conv2dSurgeon()), Entry(new BatchNorm1dSurgeon()), Entry(new BatchNorm2dSurgeon()),
+        Entry(new LayerNormSurgeon()), Entry(new EmbeddingSurgeon()), Entry(new PositionalEmbeddingSurgeon()),
     ]);
 
     /// <summary>Registers (or replaces) the surgeon for its <see cref="LayerSurgeon.ModuleType"/>.</summary>

@@ -10,6 +10,9 @@ public sealed class LinearSurgeon : LayerSurgeon<Linear>
     public override bool IsPassthrough => false;
 
     /// <inheritdoc />
+    public override bool UnitsLast => true;
+
+    /// <inheritdoc />
     protected override long OutputUnits(Linear module) => module.out_features;
 
     /// <inheritdoc />

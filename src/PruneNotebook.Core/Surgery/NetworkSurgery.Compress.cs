@@ -44,49 +44,93 @@ public static partial class NetworkSurgery
         measurement ??= new SurgeryMeasurement();
         measurement.Validate();
         criterion ??= new MagnitudeCriterion(1);
+        FiniteWeights.Check(model.named_parameters().Select(p => (p.name, (Tensor)p.parameter)));
         var graph = DependencyGraph.Build(model, inputShape);
         var ignored = CheckIgnored(model, options.Ignore ?? []);
         bool Ignored(ChannelGroup g) => g.Members.Any(m => m.Role != MemberRole.Consumer && ignored.Contains(m.Name));
-        var candidates = graph.Groups.Where(g => g.IsPrunable && g.Size > 1 && !Ignored(g)).ToList();
+        var requested = new Dictionary<ChannelGroup, (long Units, string? Reason)>();
+        var units = new List<ChannelGroup>();
+        foreach (var group in graph.Groups.Where(g => g.IsPrunable && g.Size > 1 && !Ignored(g) && !g.IsAttentionHeads))
+        {
+            if (group.IsNormalized && !options.NormalizedGroups)
+                requested[group] = (Request(options, group.Size, Share(group, options)),
+                    $"normalised by LayerNorm '{group.Passthroughs.First(p => p.Module is TorchSharp.Modules.LayerNorm).Name}' (the residual stream): allow normalised groups to cut it");
+            else
+                units.Add(group);
+        }
+        var heads = options.Heads is null ? [] : graph.Groups.Where(g => g.IsAttentionHeads && g.IsPrunable && !Ignored(g)).ToList();
+        CheckHeads(model, graph, options, heads);
+        if (units.Count == 0 && heads.Count == 0 && Removes(options.Amount) && requested.Count > 0)
+            throw new ArgumentException(
+                $"{model.GetType().Name} has no units to compress but its residual stream, which LayerNorm normalises: remove heads (--heads), or allow normalised groups to cut the residual stream.");
+        var candidates = units.Concat(heads).ToList();
         using var context = new ScoringContext(model, data, graph.InputShape);
         var scores = CriterionScoring.Groups(criterion, candidates, context);
         var kept = new Dictionary<ChannelGroup, long[]>();
-        var requested = new Dictionary<ChannelGroup, (long Units, string? Reason)>();
         try
         {
             var values = scores.Select(s => s?.cpu().data<float>().ToArray()).ToList();
-            var removals = options.Scope == PruningScope.Global ? GlobalRemovals(values, options.Amount) : LocalRemovals(values, candidates, options.Amount);
-            for (var i = 0; i < candidates.Count; i++)
-            {
-                if (values[i] is not { } unitScores)
-                {
-                    requested[candidates[i]] = (Request(options, candidates[i].Size, Share(candidates[i], options)), $"no {criterion.Name} score");
-                    continue;
-                }
-                var keep = options.Kept(candidates[i].Size, removals[i]);
-                requested[candidates[i]] = (Request(options, candidates[i].Size, removals[i]), MaxFractionReached(options));
-                if (keep == 0)
-                    throw new ArgumentException(
-                        $"Compressing would remove all {candidates[i].Size} units of '{candidates[i].Name}': lower the amount, set a per-layer maximum fraction below 1, or ignore that layer.");
-                kept[candidates[i]] = Enumerable.Range(0, unitScores.Length)
-                    .OrderByDescending(u => unitScores[u]).ThenBy(u => u).Take((int)keep)
-                    .Order().Select(u => (long)u).ToArray();
-            }
+            Choose(units, values[..units.Count], options.Amount, options, "units");
+            if (options.Heads is { } headAmount)
+                Choose(heads, values[units.Count..], headAmount, options with { RoundTo = 1 }, "heads");
         }
         finally
         {
             foreach (var score in scores)
                 score?.Dispose();
         }
+
+        void Choose(IReadOnlyList<ChannelGroup> groups, IReadOnlyList<float[]?> values, PruningAmount amount, CompressionOptions chosen, string what)
+        {
+            var removals = chosen.Scope == PruningScope.Global ? GlobalRemovals(values, amount) : LocalRemovals(values, groups, amount);
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var share = chosen with { Amount = amount };
+                if (values[i] is not { } unitScores)
+                {
+                    requested[groups[i]] = (Request(share, groups[i].Size, Share(groups[i], share)), $"no {criterion.Name} score");
+                    continue;
+                }
+                var keep = chosen.Kept(groups[i].Size, removals[i]);
+                requested[groups[i]] = (Request(chosen, groups[i].Size, removals[i]), MaxFractionReached(chosen));
+                if (keep == 0)
+                    throw new ArgumentException(what == "heads"
+                        ? $"Compressing would remove all {groups[i].Size} heads of '{groups[i].Name[..^" heads".Length]}': an attention layer must keep at least one; lower --heads or set a per-layer maximum fraction below 1."
+                        : $"Compressing would remove all {groups[i].Size} units of '{groups[i].Name}': lower the amount, set a per-layer maximum fraction below 1, or ignore that layer.");
+                kept[groups[i]] = Enumerable.Range(0, unitScores.Length)
+                    .OrderByDescending(u => unitScores[u]).ThenBy(u => u).Take((int)keep)
+                    .Order().Select(u => (long)u).ToArray();
+            }
+        }
+
         // Groups that could not compete still count in the request: their share is what fell short, and the reason says why.
-        foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g)))
+        foreach (var group in graph.Groups.Where(g => g.Producers.Any() && !g.IsFinalOutput && !Ignored(g) && !requested.ContainsKey(g) && (!g.IsAttentionHeads || options.Heads is not null)))
             requested[group] = (Request(options, group.Size, Share(group, options)), group.FixedReason is { } reason ? $"fixed: {reason}" : "a single unit, which a layer must keep");
-        var removal = Account("units", graph, requested, kept);
+        var removal = Account(options.Heads is null ? "units" : "units and heads", graph, requested, kept);
         var amount = options.Amount.Count is { } count
             ? $"{count} unit{(count == 1 ? "" : "s")}{(options.Scope == PruningScope.Global ? "" : " per group")}"
             : string.Create(CultureInfo.InvariantCulture, $"{options.Amount.Fraction!.Value * 100:0.#} %");
+        if (options.Heads is { } removedHeads)
+            amount += removedHeads.Count is { } headCount
+                ? $", {headCount} head{(headCount == 1 ? "" : "s")}{(options.Scope == PruningScope.Global ? "" : " per layer")}"
+                : string.Create(CultureInfo.InvariantCulture, $", {removedHeads.Fraction!.Value * 100:0.#} % of heads");
         var operation = $"compress {criterion.Name} {amount} {(options.Scope == PruningScope.Global ? "global" : "local")}{(options.RoundTo > 1 ? $", kept counts rounded to {options.RoundTo}" : "")}";
         return Operate(model, graph, measurement, operation, () => UnitRemoval.Apply(model, graph, kept), removal: removal);
+    }
+
+    private static bool Removes(PruningAmount amount) => amount.Count is { } count ? count > 0 : amount.Fraction > 0;
+
+    /// <summary>Refuses a head amount where the graph sees no attention, or one that would take every head of some layer.</summary>
+    private static void CheckHeads(nn.Module model, DependencyGraph graph, CompressionOptions options, IReadOnlyList<ChannelGroup> heads)
+    {
+        if (options.Heads is not { } amount || !Removes(amount))
+            return;
+        if (!graph.Groups.Any(g => g.IsAttentionHeads))
+            throw new ArgumentException(
+                $"{model.GetType().Name} has no attention layer the dependency graph can see, so no heads to remove: build attention from MultiHeadSelfAttention or implement IDeclaresAttention on it.");
+        if (amount.Fraction is null && options.Scope == PruningScope.Local && heads.FirstOrDefault(g => g.Size <= amount.Count) is { } all)
+            throw new ArgumentException(
+                $"Removing {amount.Count} heads would remove all {all.Size} heads of '{all.Name[..^" heads".Length]}': an attention layer must keep at least one; lower --heads.");
     }
 
     /// <summary>

@@ -106,6 +106,9 @@ public static partial class NetworkSurgery
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var size = group.Size;
+        // A LayerNorm normalises over all the group's units: removing any, even unused ones, changes every other.
+        if (group.Passthroughs.Any(p => p.Module is LayerNorm))
+            return new bool[size];
         Tensor? silent = group.Producers.Any() ? ones(size, ScalarType.Bool) : null;
         foreach (var member in group.Members)
         {
@@ -141,7 +144,7 @@ public static partial class NetworkSurgery
     {
         var surgeon = LayerSurgeons.For(member.Module)!;
         return surgeon.Unsupported(member.Module) is null
-            && (member.Role == MemberRole.Consumer ? surgeon.InputFeatures(member.Module) == size * member.Block : surgeon.OutputUnits(member.Module) == size);
+            && (member.Role == MemberRole.Consumer ? surgeon.InputFeatures(member.Module) : surgeon.OutputUnits(member.Module)) == size * member.Block;
     }
 
     /// <summary>Whether the layer outputs exactly zero for a channel that is zero, in eval and in training mode.</summary>

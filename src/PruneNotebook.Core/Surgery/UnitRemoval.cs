@@ -29,7 +29,7 @@ internal static class UnitRemoval
                 if (member.Role == MemberRole.Consumer)
                     plan.Inputs = Expand(indices, member.Block);
                 else
-                    plan.Outputs = indices;
+                    plan.Outputs = Expand(indices, member.Block);
             }
         }
 
@@ -72,7 +72,7 @@ internal static class UnitRemoval
         return changes;
     }
 
-    /// <summary>Input features of unit k are [k·block, (k+1)·block).</summary>
+    /// <summary>Features of unit k are [k·block, (k+1)·block) (a flattened map's positions, an attention head's features).</summary>
     private static long[] Expand(long[] units, long block) =>
         block == 1 ? units : units.SelectMany(k => Enumerable.Range(0, (int)block).Select(j => k * block + j)).ToArray();
 
