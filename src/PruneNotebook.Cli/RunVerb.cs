@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using PruneNotebook.Core.Recipes;
+using PruneNotebook.Core.Runtime;
 using PruneNotebook.Visualization;
 using Spectre.Console;
 
@@ -10,34 +9,24 @@ namespace PruneNotebook.Cli;
 /// <summary>
 /// <c>prunenotebook run &lt;recipe&gt; [--output text|json] [--report report.html]</c>: runs a recipe file (YAML or JSON)
 /// as <c>#!recipe</c> does in a notebook, with the same results for the same seeds, and prints each step's line and
-/// table. Exit codes as everywhere in <see cref="CliApp"/>: 0 done; 2 the recipe was refused (one line with file, line
-/// and key; nothing ran, nothing was written); 1 a step failed while running (the steps before it ran; their files are
-/// written).
+/// table. Exit codes as every verb's: 0 done; 2 the recipe was refused (one line with file, line and key; nothing ran,
+/// nothing was written); 1 a step failed while running (the steps before it ran; their files are written); 70 a bug.
 /// </summary>
 internal static class RunVerb
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static Command Create(IAnsiConsole console, TextWriter error)
     {
         var recipe = new Argument<string>("recipe") { Description = "The recipe file: YAML or JSON with a name and steps (see the README)." };
-        var output = new Option<string?>("--output") { Description = "text (tables, default) or json (one JSON document on standard output, for machines)." };
-        output.AcceptOnlyFromAmong("text", "json");
-        var report = new Option<FileInfo?>("--report") { Description = "Also write every step's table and chart to this HTML file (opens offline)." };
+        var outputs = new OutputOptions();
         var command = new Command("run", "Run a recipe: the experiment a notebook's magics would run, step by step, with the same results for the same seeds.")
         {
-            recipe, output, report,
+            recipe,
         };
+        outputs.AddTo(command);
         command.SetAction(parsed =>
         {
-            var json = parsed.GetValue(output) == "json";
-            var reportFile = parsed.GetValue(report);
+            var json = parsed.GetValue(outputs.Format) == "json";
+            var reportFile = parsed.GetValue(outputs.Report);
             CommonOptions.CheckWritable(reportFile);
             var loaded = Recipe.Load(parsed.GetValue(recipe)!);
             using var cancel = new CancellationTokenSource();
@@ -50,10 +39,11 @@ internal static class RunVerb
             {
                 StepStarting = json ? null : step => console.Profile.Out.Writer.WriteLine($"{loaded.File}:{step.Line} {step.ToYaml()}"),
                 StepFinished = json ? null : result => RecipeConsole.Show(console, result),
+                TrainingCallbacks = json ? null : training => [new EpochLines(console.Profile.Out.Writer, training.Epochs)],
                 RenderReport = RecipeReportHtml.Page,
                 CancellationToken = cancel.Token,
             };
-            // Everything is checked before the first step runs: a refusal is a usage error (CliApp.UsageError), with nothing written.
+            // Everything is checked before the first step runs: a refusal is a usage error (CliApp), with nothing written.
             loaded.Validate(options);
             Console.CancelKeyPress += onCancel;
             try
@@ -65,15 +55,14 @@ internal static class RunVerb
                     File.Move(reportFile.FullName + ".tmp", reportFile.FullName, overwrite: true);
                 }
                 if (json)
-                    console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(new { run.Name, run.File, run.Seconds, Steps = run.Steps.Select(Step) }, Json));
+                    new CliOutput(console, "run", json: true, report: null).Finish(new { run.Name, run.File, run.Seconds, Steps = run.Steps.Select(Step).ToList() }, run.Name);
                 else
                     console.WriteLine($"{run.Name}: {run.Steps.Count} steps in {run.Seconds:F1} s" + (reportFile is null ? "" : $"; report {reportFile.FullName}"));
                 return 0;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or OperationCanceledException)
+            catch (Exception e) when (e is RecipeException or OperationCanceledException || (Failures.IsExpected(e) && e is not ArgumentException))
             {
-                var message = e is OperationCanceledException ? "interrupted; the steps before it ran." : e.Message;
-                error.WriteLine($"prunenotebook: {message.Split('\n', 2)[0].Trim()}");
+                error.WriteLine($"prunenotebook: {(e is OperationCanceledException ? "interrupted; the steps before it ran." : Failures.OneLine(e))}");
                 return CliApp.Failure;
             }
             finally

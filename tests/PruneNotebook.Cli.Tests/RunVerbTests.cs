@@ -16,7 +16,7 @@ public sealed class RunVerbTests : IDisposable
     }
 
     [Fact]
-    public void A_refused_recipe_is_a_usage_error_in_one_line_and_writes_nothing()
+    public void A_refused_recipe_exits_with_2_and_one_line_and_writes_nothing()
     {
         var path = Write("bad.yaml", "steps:\n  - model: lenet5\n  - save: out.bin\n  - evaluate\n");
         var report = Path.Combine(_folder, "report.html");
@@ -36,7 +36,7 @@ public sealed class RunVerbTests : IDisposable
     }
 
     [Fact]
-    public void A_step_that_fails_while_running_is_a_failure_after_the_steps_before_it()
+    public void A_step_that_fails_while_running_exits_with_1_after_the_steps_before_it()
     {
         var path = Write("count.yaml", "steps:\n  - model: lenet5\n  - save: before.bin\n  - prune: {amount: 100000, layers: [fc3]}\n  - save: after.bin\n");
         var (code, output, error) = CliRunner.Run(120, "run", path);
@@ -63,7 +63,9 @@ public sealed class RunVerbTests : IDisposable
         var (code, output, error) = CliRunner.Run(120, "run", path, "--output", "json", "--report", report);
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
-        var root = json.RootElement;
+        Assert.Equal("run", json.RootElement.GetProperty("command").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("schemaVersion").GetInt32());
+        var root = json.RootElement.GetProperty("result");
         Assert.Equal("small lenet", root.GetProperty("name").GetString());
         var steps = root.GetProperty("steps").EnumerateArray().ToList();
         Assert.Equal(["model", "data", "train", "prune", "evaluate"], steps.Select(s => s.GetProperty("kind").GetString()));
@@ -81,5 +83,21 @@ public sealed class RunVerbTests : IDisposable
         Assert.Contains("<h1>small lenet</h1>", html);
         Assert.Contains("Plotly.newPlot", html);
         Assert.Single(html.Split("define, module, exports").Skip(1));
+    }
+
+    [Fact]
+    public void Every_sample_recipe_passes_validation()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "PruneNotebook.sln")))
+            root = root.Parent!;
+        var recipes = Directory.GetFiles(Path.Combine(root.FullName, "samples", "recipes"), "*.yaml");
+        Assert.NotEmpty(recipes);
+        foreach (var file in recipes)
+        {
+            var recipe = Core.Recipes.Recipe.Load(file);
+            recipe.Validate(new Core.Recipes.RecipeRunOptions { RenderReport = Visualization.RecipeReportHtml.Page });
+            Assert.Contains(recipe.Steps, s => s.Kind == "evaluate");
+        }
     }
 }

@@ -62,7 +62,7 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "prunenotebook run did not finish in 120 s");
+        Assert.True(process.WaitForExit(600_000), "prunenotebook run did not finish in 10 minutes");
         Assert.True(process.ExitCode == 0, await error);
         var commandLine = (await output).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("evaluate: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(notebook, commandLine);

@@ -164,9 +164,11 @@ public sealed partial class Recipe
             {
                 result = step.Run(session) with { Index = i + 1 };
             }
-            catch (Exception e) when (e is ArgumentException and not RecipeException or InvalidDataException or IOException)
+            catch (Exception e) when (e is not RecipeException and not OperationCanceledException && Runtime.Failures.IsExpected(e))
             {
-                throw step.Error(e.Message);
+                // Bad input found while running (an amount larger than what is left, a file that cannot be written): one
+                // line at the step. Anything else is a bug and keeps its type and stack for the host to report.
+                throw step.Error(Runtime.Failures.OneLine(e));
             }
             session.Results.Add(result);
             options.StepFinished?.Invoke(result);

@@ -1,0 +1,18 @@
+using System.Globalization;
+using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Reports;
+
+namespace PruneNotebook.Cli;
+
+/// <summary>One line per finished epoch while a recipe trains, so long runs (and CI logs) show progress.</summary>
+internal sealed class EpochLines(TextWriter output, int epochs) : ITrainingCallback
+{
+    public bool OnEpochEnd(EpochMetrics metrics)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var validation = metrics.TestAccuracy is { } accuracy ? $", validation accuracy {(100 * accuracy).ToString("F2", c)} %" : "";
+        output.WriteLine($"  epoch {metrics.Epoch}/{epochs}: train loss {metrics.TrainLoss.ToString("F4", c)}{validation} ({metrics.Seconds.ToString("F1", c)} s)");
+        output.Flush();
+        return true;
+    }
+}
