@@ -2,6 +2,7 @@
 # Runs the benchmarks side by side with PyTorch (Debian's python3-torch, run with /usr/bin/python3).
 #   bash bench/run.sh                      every benchmark with its defaults
 #   bash bench/run.sh training [options]   one benchmark (see: dotnet run --project bench/PruneNotebook.Bench -- --help)
+#   bash bench/run.sh soak [--cycles N]     the leak soak only (default 200 cycles)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,6 +16,19 @@ if command -v dpkg-query >/dev/null && command -v apt-get >/dev/null &&
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q python3-torch
 fi
 
+# The leak soak (bench/PruneNotebook.Soak): magics through an in-process kernel and command lines in process, with
+# resident memory, managed heap and live tensors every 20 cycles. Its goals (≤ 50 MB growth after warm-up) are reported,
+# not enforced: a noisy machine must not fail the other benchmarks.
+soak() {
+  dotnet build -c Release bench/PruneNotebook.Soak >/dev/null
+  dotnet run -c Release --no-build --project bench/PruneNotebook.Soak -- "$@" || echo "soak: a goal was not met (see above)"
+}
+if [[ "${1:-}" == soak ]]; then
+  shift
+  soak "$@"
+  exit 0
+fi
+
 dotnet build -c Release bench/PruneNotebook.Bench >/dev/null
 if (($# > 0)) && [[ "$1" != -* ]]; then
   dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$@"
@@ -23,4 +37,6 @@ else
     echo "==> $benchmark"
     dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$benchmark" "$@"
   done
+  echo "==> soak"
+  soak
 fi

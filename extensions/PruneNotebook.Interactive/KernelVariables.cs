@@ -19,12 +19,28 @@ internal static class KernelVariables
             throw new UsageException($"No C# variable named '{name}': declare it in a C# cell first (e.g. var {name} = new LeNet5();), then run {example}.");
         return value switch
         {
+            nn.Module<Tensor, Tensor> module when IsDisposed(module) =>
+                throw new UsageException($"Variable '{name}' holds a disposed model: create it again (e.g. {name} = new LeNet5();), then run {example}."),
             nn.Module<Tensor, Tensor> module => module,
             null => throw new UsageException($"Variable '{name}' is null: expected a TorchSharp module such as new LeNet5()."),
             nn.Module other => throw new UsageException(
                 $"Variable '{name}' is a {other.GetType().Name}, which does not map one tensor to one tensor: expected a Module<Tensor, Tensor>."),
             _ => throw new UsageException($"Variable '{name}' is a {value.GetType().Name}, not a TorchSharp module: expected a Module<Tensor, Tensor> such as LeNet5."),
         };
+    }
+
+    /// <summary>Whether <paramref name="module"/> was disposed (its native module or its parameters released).</summary>
+    private static bool IsDisposed(nn.Module module)
+    {
+        try
+        {
+            _ = module.training; // reads the native module: a disposed one refuses
+            return module.parameters().Any(p => p.IsInvalid);
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     /// <summary>The dataset held by C# variable <paramref name="name"/>: a TensorDataset, or a FashionMnist's test split.</summary>

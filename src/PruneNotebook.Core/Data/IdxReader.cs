@@ -49,8 +49,9 @@ public static class IdxReader
         {
             return Parse(gzip, null);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or InvalidDataException && e.TargetSite?.DeclaringType?.Assembly != typeof(IdxReader).Assembly)
         {
+            // The decompressor's own complaints (a bad header, an unknown method, a cut stream); the reader's are already clear.
             throw new InvalidDataException($"corrupt gzip data ({e.Message})", e);
         }
     }

@@ -43,6 +43,25 @@ public sealed class TensorDataset : IDisposable
     /// <summary>Number of examples N.</summary>
     public long Count => Labels.shape[0];
 
+    /// <summary>
+    /// Returns this dataset after checking that its features are all finite (one read pass; the sum of finite values is
+    /// finite unless huge, and only then are entries checked one by one).
+    /// </summary>
+    /// <param name="role">What the data are for, for the message, e.g. <c>the training set</c>.</param>
+    /// <exception cref="ArgumentException">A feature is NaN or infinite: training or scoring on it would give NaN silently.</exception>
+    public TensorDataset CheckFinite(string role)
+    {
+        if (!Features.is_floating_point())
+            return this;
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        if (Features.sum().isfinite().cpu().item<bool>() || torch.isfinite(Features).all().cpu().item<bool>())
+            return this;
+        var bad = Features.numel() - torch.isfinite(Features).sum().cpu().item<long>();
+        throw new ArgumentException(
+            $"{char.ToUpperInvariant(role[0])}{role[1..]} holds {bad} NaN or infinite input value{(bad == 1 ? "" : "s")}: clean or impute them first (e.g. torch.nan_to_num), or drop those examples.");
+    }
+
     /// <summary>The shape of one example (the feature shape without N).</summary>
     public long[] ExampleShape => Features.shape[1..];
 

@@ -237,6 +237,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         if (train.Count == 0)
             throw new ArgumentException("The training set is empty.", nameof(train));
+        train.CheckFinite("the training set");
+        validation?.CheckFinite("the validation set");
         if (Options.EarlyStopping is not null && validation is null && Options.ValidationFraction == 0)
             throw new ArgumentException("Early stopping watches a validation metric: pass a validation set or set ValidationFraction above 0.", nameof(validation));
     }

@@ -20,7 +20,7 @@ public sealed class ScoringContext(nn.Module model, TensorDataset? data = null, 
     public nn.Module Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
 
     /// <summary>Data the criterion may measure on, or <c>null</c>.</summary>
-    public TensorDataset? Data { get; } = data;
+    public TensorDataset? Data { get; } = data?.CheckFinite("the data the criterion measures on");
 
     /// <summary>
     /// The input shape with batch dimension: the one given, else a batch of one example of <see cref="Data"/>, else

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Events;
+using PruneNotebook.Cli;
+using PruneNotebook.Core.Data;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Persistence;
+using PruneNotebook.Interactive;
+using Spectre.Console;
+using static TorchSharp.torch;
+
+// Leak soak: one process, N cycles of create model → prune (global, then structured) → trim → train a few steps →
+// summary → sparsity → dispose, driven through the magics of an in-process kernel (no compiled cells per cycle, so the
+// kernel's own per-cell cost does not hide ours); then N command-line runs in process (prune --weights --save,
+// summary). Prints resident memory, the managed heap and TorchSharp's live tensor count every 20 cycles.
+//   dotnet run -c Release --project bench/PruneNotebook.Soak -- [--cycles 200]
+var cycles = args.Length == 2 && args[0] == "--cycles" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
+
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var csharp = new CSharpKernel();
+using var kernel = new CompositeKernel { csharp };
+kernel.DefaultKernelName = csharp.Name;
+var load = await kernel.SendAsync(new SubmitCode($"""
+    #r "{typeof(PruneNotebookKernelExtension).Assembly.Location}"
+    await new PruneNotebook.Interactive.PruneNotebookKernelExtension().OnLoadAsync(
+        Microsoft.DotNet.Interactive.KernelInvocationContext.Current.HandlingKernel.RootKernel);
+    """));
+Fail(load, "loading the extension");
+var generator = new Generator(1);
+await csharp.SetValueAsync("samples", new TensorDataset(randn([256, 1, 28, 28], generator: generator), randint(10, [256], generator: generator)), typeof(TensorDataset));
+
+string[] magics =
+[
+    "#!prune m --amount 0.5 --scope global",
+    "#!prune m --amount 4 --structured --layers conv2",
+    "#!trim m",
+    "#!train m --data samples --epochs 1 --batch-size 64",
+    "#!summary m",
+    "#!sparsity m",
+];
+var baseline = Snapshot();
+Console.WriteLine($"kernel soak: {cycles} cycles of {string.Join(" → ", magics)} → dispose");
+Console.WriteLine("cycle   RSS MB   managed MB   live tensors");
+Print(0, baseline);
+Sample? warm = null;
+for (var cycle = 1; cycle <= cycles; cycle++)
+{
+    await csharp.SetValueAsync("m", new LeNet5(), typeof(LeNet5));
+    foreach (var magic in magics)
+        Fail(await kernel.SendAsync(new SubmitCode(magic)), magic);
+    csharp.TryGetValue<LeNet5>("m", out var model);
+    model.Dispose();
+    await csharp.SetValueAsync("m", null!, typeof(LeNet5));
+    if (cycle % 20 == 0)
+    {
+        var sample = Snapshot();
+        Print(cycle, sample);
+        warm ??= sample;
+    }
+}
+var kernelEnd = Snapshot();
+
+// The same work as command lines, in process.
+var folder = Directory.CreateTempSubdirectory("prunenotebook-soak-").FullName;
+var weights = Path.Combine(folder, "lenet5.bin");
+using (var model = new LeNet5())
+    ModelFile.Save(model, weights);
+var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No });
+Console.WriteLine($"command-line soak: {cycles} runs of prune --weights --save and summary --weights, in process");
+Console.WriteLine("run     RSS MB   managed MB   live tensors");
+var cliBaseline = Snapshot();
+Print(0, cliBaseline);
+Sample? cliWarm = null;
+for (var run = 1; run <= cycles; run++)
+{
+    var pruned = Path.Combine(folder, "pruned.bin");
+    foreach (var line in new[]
+             {
+                 new[] { "prune", "--model", "lenet5", "--weights", weights, "--amount", "0.5", "--scope", "global", "--save", pruned },
+                 new[] { "summary", "--model", "lenet5", "--weights", pruned },
+             })
+    {
+        var code = CliApp.Run(line, console, TextWriter.Null);
+        if (code != 0)
+            throw new InvalidOperationException($"prunenotebook {string.Join(' ', line)} exited with {code}");
+    }
+    if (run % 20 == 0)
+    {
+        var sample = Snapshot();
+        Print(run, sample);
+        cliWarm ??= sample;
+    }
+}
+var cliEnd = Snapshot();
+Directory.Delete(folder, recursive: true);
+
+Console.WriteLine($"kernel: RSS {kernelEnd.Rss - warm!.Rss:+0;-0} MB from cycle 20 to {cycles} (goal ≤ 50), live tensors {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start");
+Console.WriteLine($"command line: RSS {cliEnd.Rss - cliWarm!.Rss:+0;-0} MB from run 20 to {cycles} (goal ≤ 50), live tensors {cliEnd.Tensors - cliBaseline.Tensors:+0;-0} against the start");
+return kernelEnd.Rss - warm.Rss <= 50 && cliEnd.Rss - cliWarm.Rss <= 50 ? 0 : 1;
+
+static void Fail(KernelCommandResult result, string what)
+{
+    if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failure)
+        throw new InvalidOperationException($"{what}: {failure.Message}");
+}
+
+static Sample Snapshot()
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+    var rss = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+    var kb = long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    return new Sample(kb / 1024.0, GC.GetTotalMemory(false) / 1048576.0, Tensor.TotalCount);
+}
+
+static void Print(int cycle, Sample s) => Console.WriteLine($"{cycle,5} {s.Rss,8:F0} {s.Managed,12:F1} {s.Tensors,14}");
+
+internal sealed record Sample(double Rss, double Managed, long Tensors);

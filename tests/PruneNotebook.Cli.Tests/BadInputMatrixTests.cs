@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Persistence;
+using static TorchSharp.torch;
+
+namespace PruneNotebook.Cli.Tests;
+
+/// <summary>
+/// The bad-input matrix through the command line: each row is a command a user might type and a fragment of the one
+/// line it must answer with. Every row also checks exit code 1 (bad input, not a bug: that is 70), exactly one line on
+/// the error stream, and that no file in the test's folder changed or appeared (nothing written half). {dir} is the
+/// folder of the prepared files. Add a row to add a case.
+/// </summary>
+public sealed class BadInputMatrixTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("prunenotebook-cli-matrix-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>(command line, what the one line must say).</summary>
+    public static readonly (string Command, string Says)[] Matrix =
+    [
+        // Missing, unknown, malformed and out-of-range arguments.
+        ("summary", "Option '--model' is required"),
+        ("summary --model alexnet", "Unknown model 'alexnet'"),
+        ("summary --model lenet5 --bogus", "Unrecognized command or argument '--bogus'"),
+        ("prune --model lenet5", "--amount"),
+        ("prune --model lenet5 --amount lots", "is not a number"),
+        ("prune --model lenet5 --amount -0.5", "amount=-0.5 should either be a float in the range [0, 1]"),
+        ("prune --model lenet5 --amount 1.5", "amount=1.5 should either be a float in the range [0, 1]"),
+        ("prune --model lenet5 --amount -3", "amount=-3"),
+        ("prune --model lenet5 --amount 100000 --layers fc3", "amount=100000 should be smaller than the number of parameters to prune=840"),
+        ("prune --model lenet5 --amount 7 --structured --layers conv1", "amount=7 should be smaller than the number of units to prune=6"),
+        ("prune --model lenet5 --amount 0.5 --scope galactic", "Argument 'galactic' not recognized. Must be one of: 'local' 'global'"),
+        ("prune --model lenet5 --amount 0.5 --layers fc9", "has no layer 'fc9'"),
+        ("train --model lenet5 --data {dir}/mnist --epochs 0", "poch"),
+        ("train --model lenet5 --data {dir}/mnist --lr -1", "Learning rate must be a positive number"),
+        ("train --model lenet5 --data {dir}/mnist --batch-size 0", "atch size"),
+        ("train --model lenet5 --data {dir}/mnist --optimizer lbfgs9", "Unknown optimizer 'lbfgs9'"),
+        // Model files: missing, empty, truncated, corrupted, another architecture, NaN weights.
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/missing.bin", "missing.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/empty.bin", "empty.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/truncated.bin", "truncated.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/corrupt.bin", "corrupt.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/lenet300.bin", "does not fit LeNet5"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/nan.bin --save {dir}/out.bin", "'fc2.weight' holds 1 NaN value"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/inf.bin --scope global", "'fc2.weight' holds 1 infinite value"),
+        ("summary --model lenet5 --weights {dir}/truncated.bin", "truncated.bin"),
+        // Checkpoints.
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/empty.bin", "empty.bin"),
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/truncated.bin", "truncated.bin"),
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/lenet5.bin", "lenet5.bin"),
+        // IDX data: missing folder, empty, truncated, bad magic, a header claiming 2^40 elements, corrupt gzip.
+        ("train --model lenet5 --data {dir}/nowhere", "nowhere"),
+        ("train --model lenet5 --data {dir}/mnist-empty", "truncated header"),
+        ("train --model lenet5 --data {dir}/mnist-truncated", "truncated data"),
+        ("train --model lenet5 --data {dir}/mnist-magic", "wrong magic number"),
+        ("train --model lenet5 --data {dir}/mnist-huge", "1048576×1048576"),
+        ("train --model lenet5 --data {dir}/mnist-gzip", "corrupt gzip data"),
+        ("train --model lenet5 --data {dir}/mnist-labels", "labels"),
+        // Sweep specs: missing, empty, malformed, unknown fields and values.
+        ("sweep create {dir}/missing.json --dir {dir}/s1", "missing.json"),
+        ("sweep create {dir}/empty.json --dir {dir}/s2", "empty.json"),
+        ("sweep create {dir}/malformed.json --dir {dir}/s3", "malformed.json"),
+        ("sweep create {dir}/notrials.json --dir {dir}/s4", "trial"),
+        ("sweep create {dir}/badamount.json --dir {dir}/s5", "amount"),
+        ("sweep create {dir}/badmodel.json --dir {dir}/s6", "alexnet"),
+        ("sweep status {dir}/mnist", "is not a sweep directory"),
+    ];
+
+    [Fact]
+    public void Every_bad_command_line_gets_one_clear_line_exit_code_1_and_changes_no_file()
+    {
+        Prepare();
+        var problems = new List<string>();
+        foreach (var (template, says) in Matrix)
+        {
+            var args = template.Split(' ').Select(a => a.Replace("{dir}", _dir, StringComparison.Ordinal)).ToArray();
+            var files = Files();
+            var (code, _, error) = CliRunner.Run(200, args);
+            var lines = error.Trim().Split('\n');
+            if (code != 1)
+                problems.Add($"{template}: exit code {code}: {error.Trim()}");
+            else if (lines.Length != 1 || !lines[0].StartsWith("prunenotebook: ", StringComparison.Ordinal))
+                problems.Add($"{template}: not one line: {error.Trim()}");
+            else if (!lines[0].Contains(says, StringComparison.Ordinal))
+                problems.Add($"{template}: expected '{says}' in: {lines[0]}");
+            if (!Files().SequenceEqual(files))
+                problems.Add($"{template}: the files changed");
+        }
+        Assert.True(problems.Count == 0, $"{problems.Count} of {Matrix.Length} rows failed:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>Every file and folder under the test's folder with a hash of its content.</summary>
+    private List<string> Files() =>
+        Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(f => File.Exists(f) ? f + ":" + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))) : f + "/").ToList();
+
+    private string In(string name) => Path.Combine(_dir, name);
+
+    private void Prepare()
+    {
+        using (var model = new LeNet5())
+            ModelFile.Save(model, In("lenet5.bin"));
+        var valid = File.ReadAllBytes(In("lenet5.bin"));
+        File.WriteAllBytes(In("empty.bin"), []);
+        File.WriteAllBytes(In("truncated.bin"), valid[..(valid.Length / 2)]);
+        var corrupt = (byte[])valid.Clone();
+        for (var i = 8; i < 200; i += 7)
+            corrupt[i] ^= 0x5A;
+        File.WriteAllBytes(In("corrupt.bin"), corrupt);
+        using (var model = new LeNet300_100())
+            ModelFile.Save(model, In("lenet300.bin"));
+        foreach (var (name, value) in new[] { ("nan.bin", float.NaN), ("inf.bin", float.PositiveInfinity) })
+        {
+            using var model = new LeNet5();
+            using (no_grad())
+                model.named_parameters().Single(p => p.name == "fc2.weight").parameter[3, 5] = tensor(value);
+            ModelFile.Save(model, In(name));
+        }
+
+        // A tiny Fashion-MNIST folder (raw IDX), then broken copies of it.
+        var images = Enumerable.Range(0, 12 * 28 * 28).Select(i => (byte)(i * 7)).ToArray();
+        var labels = Enumerable.Range(0, 12).Select(i => (byte)(i % 10)).ToArray();
+        void Mnist(string folder, byte[] trainImages, byte[]? trainLabels = null)
+        {
+            Directory.CreateDirectory(In(folder));
+            File.WriteAllBytes(Path.Combine(In(folder), "train-images-idx3-ubyte"), trainImages);
+            File.WriteAllBytes(Path.Combine(In(folder), "train-labels-idx1-ubyte"), trainLabels ?? Idx(0x08, [12], labels));
+            File.WriteAllBytes(Path.Combine(In(folder), "t10k-images-idx3-ubyte"), Idx(0x08, [12, 28, 28], images));
+            File.WriteAllBytes(Path.Combine(In(folder), "t10k-labels-idx1-ubyte"), Idx(0x08, [12], labels));
+        }
+        var validImages = Idx(0x08, [12, 28, 28], images);
+        Mnist("mnist", validImages);
+        Mnist("mnist-empty", []);
+        Mnist("mnist-truncated", validImages[..5000]);
+        Mnist("mnist-magic", [1, 2, .. validImages[2..]]);
+        Mnist("mnist-huge", Idx(0x08, [1 << 20, 1 << 20], [1, 2, 3]));
+        Mnist("mnist-gzip", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        Mnist("mnist-labels", validImages, Idx(0x08, [11], labels[..11]));
+
+        File.WriteAllText(In("empty.json"), "");
+        File.WriteAllText(In("malformed.json"), "{ \"name\": \"x\", \"trials\": [ { \"model\": ");
+        File.WriteAllText(In("notrials.json"), "{ \"name\": \"x\", \"trials\": [] }");
+        const string Trial = "{ \"model\": \"lenet5\", \"data\": { \"name\": \"fashion-mnist\" }, \"steps\": [ { \"kind\": \"prune\", \"amount\": AMOUNT } ] }";
+        File.WriteAllText(In("badamount.json"), "{ \"name\": \"x\", \"trials\": [ " + Trial.Replace("AMOUNT", "1.5") + " ] }");
+        File.WriteAllText(In("badmodel.json"), "{ \"name\": \"x\", \"trials\": [ " + Trial.Replace("AMOUNT", "0.5").Replace("lenet5", "alexnet") + " ] }");
+    }
+
+    private static byte[] Idx(byte type, int[] dims, byte[] payload)
+    {
+        using var stream = new MemoryStream();
+        stream.Write([0, 0, type, (byte)dims.Length]);
+        Span<byte> word = stackalloc byte[4];
+        foreach (var d in dims)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(word, d);
+            stream.Write(word);
+        }
+        stream.Write(payload);
+        return stream.ToArray();
+    }
+}
