@@ -33,7 +33,7 @@ dotnet build -c Release bench/PruneNotebook.Bench >/dev/null
 if (($# > 0)) && [[ "$1" != -* ]]; then
   dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$@"
 else
-  for benchmark in training pruning masked-training surgery selection sweeps startup; do
+  for benchmark in training pruning masked-training surgery transformer-surgery posttraining selection sweeps startup; do
     echo "==> $benchmark"
     dotnet run -c Release --no-build --project bench/PruneNotebook.Bench -- "$benchmark" "$@"
   done
