@@ -8,7 +8,8 @@ namespace PruneNotebook.Cli.Tests;
 
 /// <summary>
 /// The bad-input matrix through the command line: each row is a command a user might type and a fragment of the one
-/// line it must answer with. Every row also checks exit code 1 (bad input, not a bug: that is 70), exactly one line on
+/// line it must answer with. Every row also checks its exit code (2 for wrong input, 1 for a file that cannot be used;
+/// never 70, a bug), exactly one line on
 /// the error stream, and that no file in the test's folder changed or appeared (nothing written half). {dir} is the
 /// folder of the prepared files. Add a row to add a case.
 /// </summary>
@@ -18,70 +19,73 @@ public sealed class BadInputMatrixTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>(command line, what the one line must say).</summary>
-    public static readonly (string Command, string Says)[] Matrix =
+    private const int Usage = CliApp.UsageError;
+    private const int Failed = CliApp.Failure;
+
+    /// <summary>(command line, exit code: <see cref="Usage"/> for wrong input, <see cref="Failed"/> for a file that cannot be used, what the one line must say).</summary>
+    public static readonly (string Command, int Code, string Says)[] Matrix =
     [
         // Missing, unknown, malformed and out-of-range arguments.
-        ("summary", "Option '--model' is required"),
-        ("summary --model alexnet", "Unknown model 'alexnet'"),
-        ("summary --model lenet5 --bogus", "Unrecognized command or argument '--bogus'"),
-        ("prune --model lenet5", "--amount"),
-        ("prune --model lenet5 --amount lots", "is not a number"),
-        ("prune --model lenet5 --amount -0.5", "amount=-0.5 should either be a float in the range [0, 1]"),
-        ("prune --model lenet5 --amount 1.5", "amount=1.5 should either be a float in the range [0, 1]"),
-        ("prune --model lenet5 --amount -3", "amount=-3"),
-        ("prune --model lenet5 --amount 100000 --layers fc3", "amount=100000 should be smaller than the number of parameters to prune=840"),
-        ("prune --model lenet5 --amount 7 --structured --layers conv1", "amount=7 should be smaller than the number of units to prune=6"),
-        ("prune --model lenet5 --amount 0.5 --scope galactic", "Argument 'galactic' not recognized. Must be one of: 'local' 'global'"),
-        ("prune --model lenet5 --amount 0.5 --layers fc9", "has no layer 'fc9'"),
-        ("train --model lenet5 --data {dir}/mnist --epochs 0", "poch"),
-        ("train --model lenet5 --data {dir}/mnist --lr -1", "Learning rate must be a positive number"),
-        ("train --model lenet5 --data {dir}/mnist --batch-size 0", "atch size"),
-        ("train --model lenet5 --data {dir}/mnist --optimizer lbfgs9", "Unknown optimizer 'lbfgs9'"),
+        ("summary", Usage, "Option '--model' is required"),
+        ("summary --model alexnet", Usage, "Unknown model 'alexnet'"),
+        ("summary --model lenet5 --bogus", Usage, "Unrecognized command or argument '--bogus'"),
+        ("prune --model lenet5", Usage, "--amount"),
+        ("prune --model lenet5 --amount lots", Usage, "is not a number"),
+        ("prune --model lenet5 --amount -0.5", Usage, "amount=-0.5 should either be a float in the range [0, 1]"),
+        ("prune --model lenet5 --amount 1.5", Usage, "amount=1.5 should either be a float in the range [0, 1]"),
+        ("prune --model lenet5 --amount -3", Usage, "amount=-3"),
+        ("prune --model lenet5 --amount 100000 --layers fc3", Usage, "amount=100000 should be smaller than the number of parameters to prune=840"),
+        ("prune --model lenet5 --amount 7 --structured --layers conv1", Usage, "amount=7 should be smaller than the number of units to prune=6"),
+        ("prune --model lenet5 --amount 0.5 --scope galactic", Usage, "Argument 'galactic' not recognized. Must be one of: 'local' 'global'"),
+        ("prune --model lenet5 --amount 0.5 --layers fc9", Usage, "has no layer 'fc9'"),
+        ("train --model lenet5 --data {dir}/mnist --epochs 0", Usage, "poch"),
+        ("train --model lenet5 --data {dir}/mnist --lr -1", Usage, "Learning rate must be a positive number"),
+        ("train --model lenet5 --data {dir}/mnist --batch-size 0", Usage, "atch size"),
+        ("train --model lenet5 --data {dir}/mnist --optimizer lbfgs9", Usage, "Unknown optimizer 'lbfgs9'"),
         // Model files: missing, empty, truncated, corrupted, another architecture, NaN weights.
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/missing.bin", "missing.bin"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/empty.bin", "empty.bin"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/truncated.bin", "truncated.bin"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/corrupt.bin", "corrupt.bin"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/lenet300.bin", "does not fit LeNet5"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/nan.bin --save {dir}/out.bin", "'fc2.weight' holds 1 NaN value"),
-        ("prune --model lenet5 --amount 0.5 --weights {dir}/inf.bin --scope global", "'fc2.weight' holds 1 infinite value"),
-        ("summary --model lenet5 --weights {dir}/truncated.bin", "truncated.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/missing.bin", Failed, "missing.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/empty.bin", Failed, "empty.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/truncated.bin", Failed, "truncated.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/corrupt.bin", Failed, "corrupt.bin"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/lenet300.bin", Failed, "does not fit LeNet5"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/nan.bin --save {dir}/out.bin", Usage, "'fc2.weight' holds 1 NaN value"),
+        ("prune --model lenet5 --amount 0.5 --weights {dir}/inf.bin --scope global", Usage, "'fc2.weight' holds 1 infinite value"),
+        ("summary --model lenet5 --weights {dir}/truncated.bin", Failed, "truncated.bin"),
         // Checkpoints.
-        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/empty.bin", "empty.bin"),
-        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/truncated.bin", "truncated.bin"),
-        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/lenet5.bin", "lenet5.bin"),
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/empty.bin", Failed, "empty.bin"),
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/truncated.bin", Failed, "truncated.bin"),
+        ("train --model lenet5 --data {dir}/mnist --resume --checkpoint {dir}/lenet5.bin", Failed, "lenet5.bin"),
         // IDX data: missing folder, empty, truncated, bad magic, a header claiming 2^40 elements, corrupt gzip.
-        ("train --model lenet5 --data {dir}/nowhere", "nowhere"),
-        ("train --model lenet5 --data {dir}/mnist-empty", "truncated header"),
-        ("train --model lenet5 --data {dir}/mnist-truncated", "truncated data"),
-        ("train --model lenet5 --data {dir}/mnist-magic", "wrong magic number"),
-        ("train --model lenet5 --data {dir}/mnist-huge", "1048576×1048576"),
-        ("train --model lenet5 --data {dir}/mnist-gzip", "corrupt gzip data"),
-        ("train --model lenet5 --data {dir}/mnist-labels", "labels"),
+        ("train --model lenet5 --data {dir}/nowhere", Failed, "nowhere"),
+        ("train --model lenet5 --data {dir}/mnist-empty", Failed, "truncated header"),
+        ("train --model lenet5 --data {dir}/mnist-truncated", Failed, "truncated data"),
+        ("train --model lenet5 --data {dir}/mnist-magic", Failed, "wrong magic number"),
+        ("train --model lenet5 --data {dir}/mnist-huge", Failed, "1048576×1048576"),
+        ("train --model lenet5 --data {dir}/mnist-gzip", Failed, "corrupt gzip data"),
+        ("train --model lenet5 --data {dir}/mnist-labels", Failed, "labels"),
         // Sweep specs: missing, empty, malformed, unknown fields and values.
-        ("sweep create {dir}/missing.json --dir {dir}/s1", "missing.json"),
-        ("sweep create {dir}/empty.json --dir {dir}/s2", "empty.json"),
-        ("sweep create {dir}/malformed.json --dir {dir}/s3", "malformed.json"),
-        ("sweep create {dir}/notrials.json --dir {dir}/s4", "trial"),
-        ("sweep create {dir}/badamount.json --dir {dir}/s5", "amount"),
-        ("sweep create {dir}/badmodel.json --dir {dir}/s6", "alexnet"),
-        ("sweep status {dir}/mnist", "is not a sweep directory"),
+        ("sweep create {dir}/missing.json --dir {dir}/s1", Failed, "missing.json"),
+        ("sweep create {dir}/empty.json --dir {dir}/s2", Failed, "empty.json"),
+        ("sweep create {dir}/malformed.json --dir {dir}/s3", Failed, "malformed.json"),
+        ("sweep create {dir}/notrials.json --dir {dir}/s4", Usage, "trial"),
+        ("sweep create {dir}/badamount.json --dir {dir}/s5", Failed, "amount"),
+        ("sweep create {dir}/badmodel.json --dir {dir}/s6", Usage, "alexnet"),
+        ("sweep status {dir}/mnist", Failed, "is not a sweep directory"),
     ];
 
     [Fact]
-    public void Every_bad_command_line_gets_one_clear_line_exit_code_1_and_changes_no_file()
+    public void Every_bad_command_line_gets_one_clear_line_its_exit_code_and_changes_no_file()
     {
         Prepare();
         var problems = new List<string>();
-        foreach (var (template, says) in Matrix)
+        foreach (var (template, expected, says) in Matrix)
         {
             var args = template.Split(' ').Select(a => a.Replace("{dir}", _dir, StringComparison.Ordinal)).ToArray();
             var files = Files();
             var (code, _, error) = CliRunner.Run(200, args);
             var lines = error.Trim().Split('\n');
-            if (code != 1)
-                problems.Add($"{template}: exit code {code}: {error.Trim()}");
+            if (code != expected)
+                problems.Add($"{template}: exit code {code}, expected {expected}: {error.Trim()}");
             else if (lines.Length != 1 || !lines[0].StartsWith("prunenotebook: ", StringComparison.Ordinal))
                 problems.Add($"{template}: not one line: {error.Trim()}");
             else if (!lines[0].Contains(says, StringComparison.Ordinal))

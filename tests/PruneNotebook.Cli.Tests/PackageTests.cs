@@ -11,6 +11,7 @@ namespace PruneNotebook.Cli.Tests;
 public sealed class PackageTests : IDisposable
 {
     private const string Program = """
+        using PruneNotebook.Core.Analysis;
         using PruneNotebook.Core.Models;
         using PruneNotebook.Core.Pruning;
         using PruneNotebook.Core.Reports;
@@ -22,7 +23,7 @@ public sealed class PackageTests : IDisposable
         using var model = new LeNet5();
         var report = new PruneRequest("0.9") { Scope = "global" }.Run(model, Pruner.DefaultTargets(model));
         Console.WriteLine($"total {report.Total} zeros {report.Zeros} masked {PruningMasks.Any(model)}");
-        new HtmlReport("console app").Add(SparsityReport.Create(model)).Save(args[0]);
+        new HtmlReport("console app").Add(SparsityReport.Create(model)).Add(SparsityMaps.Create(model)).Save(args[0]);
         """;
 
     private readonly string _folder = Directory.CreateTempSubdirectory("prunenotebook-packages-").FullName;
