@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Recipes;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Visualization;
@@ -51,8 +52,7 @@ internal static class RunVerb
                 var run = loaded.Run(options);
                 if (reportFile is not null)
                 {
-                    File.WriteAllText(reportFile.FullName + ".tmp", RecipeReportHtml.Page(run.Name, run.Steps));
-                    File.Move(reportFile.FullName + ".tmp", reportFile.FullName, overwrite: true);
+                    AtomicFile.WriteText(reportFile.FullName, RecipeReportHtml.Page(run.Name, run.Steps));
                 }
                 if (json)
                     new CliOutput(console, "run", json: true, report: null).Finish(new { run.Name, run.File, run.Seconds, Steps = run.Steps.Select(Step).ToList() }, run.Name);

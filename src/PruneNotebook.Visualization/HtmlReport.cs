@@ -1,4 +1,5 @@
 using System.Text;
+using PruneNotebook.Core.Persistence;
 
 namespace PruneNotebook.Visualization;
 
@@ -63,24 +64,6 @@ public sealed class HtmlReport
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(folder))
-            throw new IOException($"Cannot write '{path}': folder '{folder}' does not exist.");
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, ToHtml(), new UTF8Encoding(false));
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new IOException($"Cannot write '{path}': {e.Message}", e);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-                File.Delete(temporary);
-        }
+        AtomicFile.WriteText(path, ToHtml());
     }
 }

@@ -1,8 +1,17 @@
 namespace PruneNotebook.Core.Persistence;
 
 /// <summary>Writes files so that readers see either the old or the new content, never a torn one.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="IOException">The folder is missing or not writable; the message names the path.</exception>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            writer.Write(text);
+        });
+
     /// <summary>Writes through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over <paramref name="path"/>.</summary>
     /// <exception cref="IOException">The folder is missing or not writable; the message names the path.</exception>
     public static void Write(string path, Action<Stream> write)
