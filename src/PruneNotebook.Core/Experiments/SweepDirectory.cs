@@ -271,7 +271,7 @@ public sealed class SweepDirectory
         ArgumentNullException.ThrowIfNull(text);
         var path = Resolve(relativePath);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text)));
+        AtomicFile.WriteText(path, text);
         return path;
     }
 

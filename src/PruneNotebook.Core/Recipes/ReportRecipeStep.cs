@@ -32,7 +32,7 @@ public sealed record ReportRecipeStep : RecipeStep
     internal override RecipeStepResult Run(RecipeSession session)
     {
         var html = session.Options.RenderReport!(session.Recipe.Name, session.Results);
-        AtomicFile.Write(session.Resolve(File), stream => stream.Write(Encoding.UTF8.GetBytes(html)));
+        AtomicFile.WriteText(session.Resolve(File), html);
         return new RecipeStepResult(0, Kind, Line, $"report: wrote {File}", null);
     }
 }
