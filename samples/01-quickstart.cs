@@ -5,6 +5,7 @@
 // PRUNENOTEBOOK_SAMPLES=quick runs a smaller version (CI): the first 4,000 images, one epoch.
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+#:project Support/PruneNotebook.Samples.Support.csproj
 // File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
 #:property PublishAot=false
 
@@ -13,6 +14,7 @@ using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Samples;
 using PruneNotebook.Visualization;
 
 var quick = Samples.Quick;
@@ -38,34 +40,3 @@ var line = $"Test accuracy after {history.Epochs.Count} epochs: {accuracy:P2} ({
 Console.WriteLine(line);
 report.Paragraph(line);
 Samples.Save(report, "01-quickstart");
-
-/// <summary>Where the samples write their reports: artifacts/ at the repository root (or the current folder outside it).</summary>
-static class Samples
-{
-    /// <summary>PRUNENOTEBOOK_SAMPLES=quick: a smaller run of the same steps (CI).</summary>
-    public static bool Quick { get; } = Environment.GetEnvironmentVariable("PRUNENOTEBOOK_SAMPLES") == "quick";
-
-    public static void Save(HtmlReport report, string name)
-    {
-        var folder = Path.Combine(Root(), "artifacts");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".html");
-        report.Save(path);
-        Console.WriteLine($"report: {path}");
-    }
-
-    /// <summary>Prints <paramref name="line"/> and adds it to the report.</summary>
-    public static void Say(HtmlReport report, string line)
-    {
-        Console.WriteLine(line);
-        report.Paragraph(line);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "PruneNotebook.sln")))
-                return directory.FullName;
-        return Environment.CurrentDirectory;
-    }
-}

@@ -5,6 +5,7 @@
 // PRUNENOTEBOOK_SAMPLES=quick: the first 2,000 images and one epoch per stage (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+#:project Support/PruneNotebook.Samples.Support.csproj
 // File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
 #:property PublishAot=false
 
@@ -15,6 +16,7 @@ using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Samples;
 using PruneNotebook.Visualization;
 
 TorchNativeLibraries.EnsureLoaded();
@@ -65,34 +67,3 @@ foreach (var run in new[] { iterative, gradual })
 // #!sensitivity dense --data data --amounts 0.3,0.5,0.7,0.8,0.9,0.95,0.99
 report.Heading("Sensitivity of each layer").Add(Sensitivity.Analyze(dense, data.Test, Sensitivity.ParseSparsities("0.3,0.5,0.7,0.8,0.9,0.95,0.99")));
 Samples.Save(report, "02-weight-pruning");
-
-/// <summary>Where the samples write their reports: artifacts/ at the repository root (or the current folder outside it).</summary>
-static class Samples
-{
-    /// <summary>PRUNENOTEBOOK_SAMPLES=quick: a smaller run of the same steps (CI).</summary>
-    public static bool Quick { get; } = Environment.GetEnvironmentVariable("PRUNENOTEBOOK_SAMPLES") == "quick";
-
-    public static void Save(HtmlReport report, string name)
-    {
-        var folder = Path.Combine(Root(), "artifacts");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".html");
-        report.Save(path);
-        Console.WriteLine($"report: {path}");
-    }
-
-    /// <summary>Prints <paramref name="line"/> and adds it to the report.</summary>
-    public static void Say(HtmlReport report, string line)
-    {
-        Console.WriteLine(line);
-        report.Paragraph(line);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "PruneNotebook.sln")))
-                return directory.FullName;
-        return Environment.CurrentDirectory;
-    }
-}

@@ -5,6 +5,7 @@
 // PRUNENOTEBOOK_SAMPLES=quick: fewer epochs and trials for the networks (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+#:project Support/PruneNotebook.Samples.Support.csproj
 // File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
 #:property PublishAot=false
 
@@ -13,6 +14,7 @@ using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Selection;
+using PruneNotebook.Samples;
 using PruneNotebook.Visualization;
 
 TorchNativeLibraries.EnsureLoaded();
@@ -69,34 +71,3 @@ using var grid = new GridSearch(p => new ElasticNet(p.Double("alpha"), p.Double(
     ParameterGrid.Parse("alpha=0.01,0.1,1,10;l1_ratio=0.1,0.5,0.9,1"), cv: new KFold(5, shuffle: true, seed: 0)).Fit(diabetes);
 report.Add(grid.Result);
 Samples.Save(report, "05-selection");
-
-/// <summary>Where the samples write their reports: artifacts/ at the repository root (or the current folder outside it).</summary>
-static class Samples
-{
-    /// <summary>PRUNENOTEBOOK_SAMPLES=quick: a smaller run of the same steps (CI).</summary>
-    public static bool Quick { get; } = Environment.GetEnvironmentVariable("PRUNENOTEBOOK_SAMPLES") == "quick";
-
-    public static void Save(HtmlReport report, string name)
-    {
-        var folder = Path.Combine(Root(), "artifacts");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".html");
-        report.Save(path);
-        Console.WriteLine($"report: {path}");
-    }
-
-    /// <summary>Prints <paramref name="line"/> and adds it to the report.</summary>
-    public static void Say(HtmlReport report, string line)
-    {
-        Console.WriteLine(line);
-        report.Paragraph(line);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "PruneNotebook.sln")))
-                return directory.FullName;
-        return Environment.CurrentDirectory;
-    }
-}

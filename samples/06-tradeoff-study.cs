@@ -6,6 +6,7 @@
 // PRUNENOTEBOOK_SAMPLES=quick: 500 images, two targets, one seed (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+#:project Support/PruneNotebook.Samples.Support.csproj
 // File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
 #:property PublishAot=false
 
@@ -14,6 +15,7 @@ using PruneNotebook.Core.Experiments;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Runtime;
+using PruneNotebook.Samples;
 using PruneNotebook.Visualization;
 using static TorchSharp.torch;
 
@@ -41,34 +43,3 @@ var channels = TradeoffStudy.Run(lenet, new TradeoffOptions("lenet5", data, quic
 report.Heading("Channels removed by surgery").Add(channels);
 Samples.Say(report, $"sweep directories: {masks.SweepDirectory}, {channels.SweepDirectory}");
 Samples.Save(report, "06-tradeoff-study");
-
-/// <summary>Where the samples write their reports: artifacts/ at the repository root (or the current folder outside it).</summary>
-static class Samples
-{
-    /// <summary>PRUNENOTEBOOK_SAMPLES=quick: a smaller run of the same steps (CI).</summary>
-    public static bool Quick { get; } = Environment.GetEnvironmentVariable("PRUNENOTEBOOK_SAMPLES") == "quick";
-
-    public static void Save(HtmlReport report, string name)
-    {
-        var folder = Path.Combine(Root(), "artifacts");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".html");
-        report.Save(path);
-        Console.WriteLine($"report: {path}");
-    }
-
-    /// <summary>Prints <paramref name="line"/> and adds it to the report.</summary>
-    public static void Say(HtmlReport report, string line)
-    {
-        Console.WriteLine(line);
-        report.Paragraph(line);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "PruneNotebook.sln")))
-                return directory.FullName;
-        return Environment.CurrentDirectory;
-    }
-}

@@ -5,6 +5,7 @@
 // PRUNENOTEBOOK_SAMPLES=quick: 1,000 training and 500 test images, one epoch per stage (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
+#:project Support/PruneNotebook.Samples.Support.csproj
 // File-based apps default to Native AOT, which turns reflection-based JSON off (sweep directories and records use it).
 #:property PublishAot=false
 
@@ -16,6 +17,7 @@ using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
+using PruneNotebook.Samples;
 using PruneNotebook.Visualization;
 using static TorchSharp.torch;
 
@@ -63,34 +65,3 @@ Samples.Say(report, $"TinyViT: {before.TotalParameters:N0} → {after.TotalParam
                     $"measured speedup at batch 64: {Median(times.Dense) / Median(times.Compressed):F2}× ({Median(times.Dense):F1} ms → {Median(times.Compressed):F1} ms)");
 report.Add(after);
 Samples.Save(report, "07-transformers");
-
-/// <summary>Where the samples write their reports: artifacts/ at the repository root (or the current folder outside it).</summary>
-static class Samples
-{
-    /// <summary>PRUNENOTEBOOK_SAMPLES=quick: a smaller run of the same steps (CI).</summary>
-    public static bool Quick { get; } = Environment.GetEnvironmentVariable("PRUNENOTEBOOK_SAMPLES") == "quick";
-
-    public static void Save(HtmlReport report, string name)
-    {
-        var folder = Path.Combine(Root(), "artifacts");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, name + ".html");
-        report.Save(path);
-        Console.WriteLine($"report: {path}");
-    }
-
-    /// <summary>Prints <paramref name="line"/> and adds it to the report.</summary>
-    public static void Say(HtmlReport report, string line)
-    {
-        Console.WriteLine(line);
-        report.Paragraph(line);
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "PruneNotebook.sln")))
-                return directory.FullName;
-        return Environment.CurrentDirectory;
-    }
-}
