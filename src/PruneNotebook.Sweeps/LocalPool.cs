@@ -118,6 +118,10 @@ public sealed class LocalPool : ISweepBackend, IDisposable
         Warm(Math.Min(Workers, Math.Max(1, sweep.Unfinished().Count)));
     }
 
+    /// <inheritdoc />
+    /// <remarks>Starts the workers <paramref name="trials"/> trials need (at most <see cref="Workers"/>).</remarks>
+    public void Prepare(int trials) => Warm(Math.Min(Workers, Math.Max(1, trials)));
+
     /// <summary>Starts workers until <paramref name="count"/> (default <see cref="Workers"/>) wait warm; returns at once (they load in the background).</summary>
     /// <exception cref="SweepBackendException">The worker program cannot be found or started.</exception>
     public void Warm(int? count = null)
