@@ -293,11 +293,11 @@ public sealed class LocalPool : ISweepBackend, IDisposable
         worker.Dispose();
     }
 
-    /// <summary>Notes the pool was used now and arms the idle timer.</summary>
+    /// <summary>Notes the pool was used now and arms the idle timer. Called under the lock.</summary>
     private void Touch()
     {
         _lastUsed = DateTime.UtcNow;
-        if (IdleTimeout > TimeSpan.Zero)
+        if (IdleTimeout > TimeSpan.Zero && !_disposed)
             _idleTimer.Change(IdleTimeout, Timeout.InfiniteTimeSpan);
     }
 

@@ -77,6 +77,24 @@ public sealed class WarmPoolTests : IDisposable
     }
 
     [Fact]
+    public void A_pool_disposed_while_it_runs_finishes_the_run_and_then_lets_its_worker_go()
+    {
+        var sweep = SweepDirectory.Create(Path.Combine(_folder, "running"), Trials.Sweep(Trials.Slow(epochs: 1)));
+        var pool = new LocalPool(1, 1);
+        SweepOutcome? outcome = null;
+        var run = new Thread(() => outcome = SweepRunner.Run(sweep, pool, new SweepRunOptions(Retries: 0)));
+        run.Start();
+        var pid = Trials.WaitUntilTraining(sweep, 0, TimeSpan.FromMinutes(2));
+
+        pool.Dispose();
+        run.Join();
+
+        Assert.True(outcome!.Succeeded, outcome.Failures.FirstOrDefault()?.Error);
+        Assert.False(Trials.IsAlive(pid));
+        Assert.Empty(pool.IdleWorkers);
+    }
+
+    [Fact]
     public void A_worker_exits_when_the_process_feeding_its_input_dies()
     {
         var program = WorkerProgram.Locate();
