@@ -10,10 +10,11 @@ namespace PruneNotebook.Bench;
 
 /// <summary>
 /// `sweeps`: trials as worker processes against trials in this process. (1) A 12-configuration MLP grid search on wine
-/// (3-fold CV, 30 epochs each): sequential, today's in-process parallel trials (which serialize on TorchSharp's training
-/// lock) and a local pool of worker processes with the cores split between them, alternating, median of the repeats.
-/// (2) The overhead a worker process adds to a trial: the wall time of <c>prunenotebook trial</c> minus the trial's own
-/// steps (process and runtime start, libtorch load, data load, result write). (3) Time from <c>sbatch</c> to the last
+/// (3-fold CV, 30 epochs each): sequential (with all cores, and with one), in-process parallel trials (which serialize on
+/// TorchSharp's training lock) and a local pool of worker processes with the cores split between them, cold (workers
+/// started inside the timed region) and warm (the pool's workers ran the previous search), alternating, median of the
+/// repeats. (2) The overhead a worker process adds to a trial: the wall time of <c>prunenotebook trial</c> minus the
+/// trial's own steps (process and runtime start, libtorch load, data load, result write), and the same on a warm worker. (3) Time from <c>sbatch</c> to the last
 /// result of a 4-trial Slurm array against the same trials on the local pool.
 /// </summary>
 public static class SweepBenchmark
@@ -32,6 +33,8 @@ public static class SweepBenchmark
         {
             GridSearches(workers, repeats, cores, threads, scratch);
             Console.WriteLine();
+            BiggerGrid(workers, repeats, threads, scratch);
+            Console.WriteLine();
             Overhead(repeats, scratch);
             Console.WriteLine();
             Slurm(args.Contains("--slurm"), workers, repeats, scratch);
@@ -49,27 +52,78 @@ public static class SweepBenchmark
         var grid = ParameterGrid.Parse("hidden=16,64;lr=3e-3,1e-2,3e-2;weight_decay=0,1e-3;epochs=30;batch_size=16");
         var factory = EstimatorRecipes.Factory("mlp");
         GridSearch Search(int parallelism, SweepExecution? sweep = null) => new(factory, grid, new StratifiedKFold(3), parallelism, refit: false, sweep: sweep);
-        var pool = new LocalPool(workers);
         var run = 0;
-        var times = new Dictionary<string, List<double>> { ["sequential"] = [], ["parallel"] = [], ["pool"] = [] };
+        string Fresh() => Path.Combine(scratch, $"grid-{run++}");   // a fresh sweep every time: nothing resumed
+        var times = new Dictionary<string, List<double>> { ["sequential"] = [], ["sequential 1"] = [], ["parallel"] = [], ["cold"] = [], ["warm"] = [] };
+        var trialSeconds = new List<double>();
+        var overheadPerTrial = new List<double>();
+        using var warm = new LocalPool(workers);
         Search(1).Fit(wine).Dispose();   // warm-up: JIT, libtorch's thread pool
+        Search(1, new SweepExecution(warm, Fresh())).Fit(wine).Dispose();   // starts the warm pool's workers
         for (var r = 0; r < repeats; r++)
         {
             times["sequential"].Add(Seconds(() => Search(1).Fit(wine).Dispose()));
+            torch.set_num_threads(1);
+            times["sequential 1"].Add(Seconds(() => Search(1).Fit(wine).Dispose()));
+            torch.set_num_threads(threads);
             times["parallel"].Add(Seconds(() => Search(workers).Fit(wine).Dispose()));
-            var directory = Path.Combine(scratch, $"grid-{run++}");   // a fresh sweep every time: nothing resumed
-            times["pool"].Add(Seconds(() => Search(1, new SweepExecution(pool, directory)).Fit(wine).Dispose()));
+            LocalPool? cold = null;
+            times["cold"].Add(Seconds(() =>
+            {
+                cold = new LocalPool(workers);   // its workers start inside the timed region
+                Search(1, new SweepExecution(cold, Fresh())).Fit(wine).Dispose();
+            }));
+            cold!.Dispose();
+            var directory = Fresh();
+            times["warm"].Add(Seconds(() => Search(1, new SweepExecution(warm, directory)).Fit(wine).Dispose()));
+            var sweep = SweepDirectory.Open(directory);
+            var steps = sweep.ReadResults().Sum(t => t!.Seconds);
+            trialSeconds.Add(steps / sweep.Spec.Trials.Count);
+            overheadPerTrial.Add((times["warm"][^1] * workers - steps) / sweep.Spec.Trials.Count);
         }
         var sequential = Median(times["sequential"]);
         Console.WriteLine($"Grid search over an MLP on wine: 12 configurations × 3 folds, 30 epochs each; {cores} cores; median of {repeats} alternating runs");
-        Console.WriteLine($"(in-process trials share one process: network training is serialized by TorchSharp's training lock; the pool runs {workers} worker processes × {pool.ThreadsPerWorker} thread, process start included)");
+        Console.WriteLine($"(in-process trials share one process: network training is serialized by TorchSharp's training lock; the pools run {workers} worker processes × {warm.ThreadsPerWorker} thread;");
+        Console.WriteLine(" cold: a new pool, its workers started inside the timed region; warm: the same search again on a pool whose workers ran the previous one)");
         Print(["", "seconds", "trials/s", "vs sequential"],
         [
             ($"sequential, in process ({threads} thread{(threads == 1 ? "" : "s")})", Median(times["sequential"])),
-            ($"{workers} parallel trials, in process (today)", Median(times["parallel"])),
-            ($"local pool, {workers} workers", Median(times["pool"])),
+            ("sequential, in process (1 thread)", Median(times["sequential 1"])),
+            ($"{workers} parallel trials, in process (before the pool)", Median(times["parallel"])),
+            ($"local pool, {workers} workers, cold", Median(times["cold"])),
+            ($"local pool, {workers} workers, warm", Median(times["warm"])),
         ], seconds => [seconds.ToString("F2", C), (12 / seconds).ToString("F2", C), $"{sequential / seconds:F2}×"]);
+        Console.WriteLine(string.Create(C, $"warm pool: a trial's own steps {Median(trialSeconds):F3} s in a worker; overhead per trial (request, result file, answer, idle worker at the end) {Median(overheadPerTrial):F3} s"));
         Console.WriteLine("target: the pool ≥ 1.6× sequential throughput with 2 workers on 2 cores");
+    }
+
+    /// <summary>Not the issue's grid: twice as many configurations, so a cold pool's start is spread over more trials.</summary>
+    private static void BiggerGrid(int workers, int repeats, int threads, string scratch)
+    {
+        using var wine = TabularDatasets.Wine();
+        var grid = ParameterGrid.Parse("hidden=16,32,64,128;lr=3e-3,1e-2,3e-2;weight_decay=0,1e-3;epochs=30;batch_size=16");
+        var factory = EstimatorRecipes.Factory("mlp");
+        GridSearch Search(SweepExecution? sweep = null) => new(factory, grid, new StratifiedKFold(3), 1, refit: false, sweep: sweep);
+        var sequential = new List<double>();
+        var cold = new List<double>();
+        for (var r = 0; r < repeats; r++)
+        {
+            sequential.Add(Seconds(() => Search().Fit(wine).Dispose()));
+            LocalPool? pool = null;
+            cold.Add(Seconds(() =>
+            {
+                pool = new LocalPool(workers);
+                Search(new SweepExecution(pool, Path.Combine(scratch, $"bigger-grid-{r}"))).Fit(wine).Dispose();
+            }));
+            pool!.Dispose();
+        }
+        var baseline = Median(sequential);
+        Console.WriteLine($"A bigger grid, NOT the issue's benchmark: 24 configurations (hidden=16,32,64,128), otherwise the same; median of {repeats}");
+        Print(["", "seconds", "trials/s", "vs sequential"],
+        [
+            ($"sequential, in process ({threads} thread{(threads == 1 ? "" : "s")})", baseline),
+            ($"local pool, {workers} workers, cold", Median(cold)),
+        ], seconds => [seconds.ToString("F2", C), (24 / seconds).ToString("F2", C), $"{baseline / seconds:F2}×"]);
     }
 
     private static void Overhead(int repeats, string scratch)
@@ -92,12 +146,25 @@ public static class SweepBenchmark
             steps.Add(result.Seconds);
             overheads.Add(wall - result.Seconds);
         }
+        // The same trials on a warm worker: what a trial costs beyond its steps once the process is running.
+        var warmOverheads = new List<double>();
+        using (var pool = new LocalPool(1, 1))
+        {
+            for (var i = 0; i <= repeats; i++)
+            {
+                var again = SweepDirectory.Create(Path.Combine(scratch, $"overhead-warm-{i}"), spec);
+                var wall = Seconds(() => SweepRunner.Run(again, pool, new SweepRunOptions(Trials: [i])).EnsureSucceeded());
+                if (i > 0)
+                    warmOverheads.Add(wall - again.ReadResult(i)!.Seconds);
+            }
+        }
         Console.WriteLine($"Per-trial overhead of a worker process ({program.FileName} {string.Join(' ', program.Prefix)}), median of {repeats}");
         Print(["", "seconds", "", ""],
         [
             ("process start (runtime, CLI, libtorch load)", Median(starts)),
             ("a trial's own steps (wine, 5-fold, 1 epoch)", Median(steps)),
-            ("overhead: wall time − steps", Median(overheads)),
+            ("overhead: wall time − steps, new process", Median(overheads)),
+            ("overhead: wall time − steps, warm pool worker", Median(warmOverheads)),
         ], seconds => [seconds.ToString("F2", C), "", ""]);
         Console.WriteLine("target: overhead ≤ 2 s (a local pool pays the start once per worker, not per trial)");
     }
@@ -128,7 +195,8 @@ public static class SweepBenchmark
             var array = new List<double>();
             for (var r = 0; r <= repeats; r++)
             {
-                var l = Seconds(() => SweepRunner.Run(SweepDirectory.Create(Path.Combine(scratch, $"local-{r}"), spec), new LocalPool(workers)).EnsureSucceeded());
+                using var pool = new LocalPool(workers);   // cold, as the Slurm array's tasks
+                var l = Seconds(() => SweepRunner.Run(SweepDirectory.Create(Path.Combine(scratch, $"local-{r}"), spec), pool).EnsureSucceeded());
                 var s = Seconds(() => SweepRunner.Run(SweepDirectory.Create(Path.Combine(scratch, $"slurm-{r}"), spec), slurm).EnsureSucceeded());
                 if (r == 0)
                     continue;

@@ -29,6 +29,9 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(error);
+        // A pool's worker skips the command tree: its start is paid by every sweep that starts one.
+        if (WorkerServer.Handles(args))
+            return WorkerServer.Run(args, Console.In, Console.Out, error);
         var root = new RootCommand("Shrink and tune neural networks without a notebook: summaries, training, pruning, network surgery, sensitivity, feature and model selection, sweeps and tradeoff studies.")
         {
             SummaryVerb.Create(console),

@@ -98,10 +98,13 @@ internal static class SelectionVerbs
         var seed = new Option<string?>("--seed") { Description = "Seed for random draws (default 0)." };
         var parallel = new Option<string?>("--parallel") { Description = "Trials evaluated at once (default 1); networks still train one at a time, so it speeds up linear models only." };
         var output = new OutputOptions();
-        var command = new Command("search", "Hyperparameter search with cross-validation: grid, random (uniform, loguniform, int, choice) or successive halving (#!search).")
+        var sweep = new SweepOptions(inProcessByDefault: true);
+        var command = new Command("search", "Hyperparameter search with cross-validation: grid, random (uniform, loguniform, int, choice) or successive halving (#!search); with --backend, its trials run as worker processes or Slurm array tasks.")
         {
             recipe, data, target, grid, random, space, halving, minResource, factor, folds, seed, parallel,
         };
+        foreach (var option in sweep.All)
+            command.Add(option);
         output.AddTo(command);
         command.SetAction(parsed =>
         {
@@ -113,9 +116,10 @@ internal static class SelectionVerbs
                 Parallel = parsed.GetValue(parallel),
             };
             request.Check();
+            var execution = sweep.Execution(parsed);
             var factory = EstimatorRecipes.Factory(parsed.GetValue(recipe)!);
             using var rows = LoadTabular(parsed.GetValue(data)!, parsed.GetValue(target));
-            using var outcome = result.Work("search", () => request.Run(factory, rows));
+            using var outcome = result.Work("search", () => request.Run(factory, rows, execution));
             result.Write(Tables.Search(outcome.Result));
             result.Line($"best: {ParameterGrid.Format(outcome.Result.Best.Parameters)} · {outcome.Result.Metric} {outcome.Result.Best.Mean:F4} ± {outcome.Result.Best.Std:F4}");
             result.Finish(outcome.Result, $"prunenotebook search · {outcome.Result.Dataset}", outcome.Result);

@@ -8,8 +8,8 @@ namespace PruneNotebook.Cli;
 
 /// <summary>
 /// <c>prunenotebook trial &lt;sweep-dir&gt; &lt;index&gt;... [--threads N]</c>: the worker. Runs trials of a sweep in this
-/// process and writes each result into the sweep directory; with <c>--serve</c> it reads indices from its standard input
-/// and answers <c>@@trial &lt;index&gt; done|failed</c> (a local pool's worker). Exit code 1 when a trial failed.
+/// process and writes each result into the sweep directory; with <c>--serve</c> it is a local pool's worker
+/// (<see cref="WorkerServer"/>). Exit code 1 when a trial failed.
 /// </summary>
 internal static class TrialVerb
 {
@@ -17,7 +17,7 @@ internal static class TrialVerb
     {
         var directory = new Argument<DirectoryInfo>("sweep-dir") { Description = "The sweep directory (holds sweep.json)." };
         var indices = new Argument<int[]>("index") { Description = "Trial indices to run, in order.", Arity = ArgumentArity.ZeroOrMore };
-        var serve = new Option<bool>("--serve") { Description = "Read trial indices from standard input, one per line, and answer each on standard output (a local pool's worker)." };
+        var serve = new Option<bool>("--serve") { Description = "Read requests from standard input, one per line ('run <attempt> <index> <sweep-dir>', or an index of the sweep given here), and answer each on standard output (a local pool's worker; it exits when its input closes)." };
         var attempt = new Option<int>("--attempt") { Description = "Attempt number recorded in the results (1 for the first run).", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: $SLURM_CPUS_PER_TASK under Slurm, else libtorch's default)." };
         var command = new Command("trial", "Run trials of a sweep in this process and write their results (what worker processes and Slurm tasks run).")
@@ -29,6 +29,7 @@ internal static class TrialVerb
             var sweep = SweepDirectory.Open(parsed.GetValue(directory)!.FullName);
             var run = parsed.GetValue(indices) ?? [];
             var serving = parsed.GetValue(serve);
+            // `trial --serve` is answered by WorkerServer before this command tree is built; here it can only come with indices.
             if (serving == run.Length > 0)
                 throw new ArgumentException($"Give trial indices (e.g. trial {sweep.Path} 0 3) or --serve, not {(serving ? "both" : "neither")}.");
             foreach (var index in run)
@@ -39,19 +40,6 @@ internal static class TrialVerb
                 throw new ArgumentException($"--attempt must be at least 1, got {tries}.");
             SetThreads(parsed.GetValue(threads));
             using var cache = new TrialDataCache();
-            if (serving)
-            {
-                // The protocol goes to the real standard output; trial output goes to the trial logs.
-                for (var line = Console.In.ReadLine(); line is not null; line = Console.In.ReadLine())
-                {
-                    if (!int.TryParse(line.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) || index < 0 || index >= sweep.Spec.Trials.Count)
-                        throw new ArgumentException($"--serve expects one trial index (0 to {sweep.Spec.Trials.Count - 1}) per line, got '{line}'.");
-                    var result = TrialRunner.Run(sweep, index, tries, cache);
-                    Console.Out.WriteLine($"@@trial {index} {(result.Status == TrialOutcome.Done ? "done" : "failed")}");
-                    Console.Out.Flush();
-                }
-                return 0;
-            }
             var failed = 0;
             foreach (var index in run)
             {
@@ -67,7 +55,7 @@ internal static class TrialVerb
     }
 
     /// <summary>Limits libtorch to <paramref name="threads"/> threads, or to the CPUs Slurm gave the task.</summary>
-    private static void SetThreads(int? threads)
+    internal static void SetThreads(int? threads)
     {
         if (threads is null && int.TryParse(Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var slurm))
             threads = slurm;

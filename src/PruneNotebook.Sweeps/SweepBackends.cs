@@ -10,7 +10,7 @@ public static class SweepBackends
 
     /// <summary>The backend <paramref name="name"/>.</summary>
     /// <param name="name"><c>local</c> or <c>slurm</c> (case-insensitive).</param>
-    /// <param name="workers">Local: worker processes (default: one per core). Slurm: array tasks running at once (default: no limit).</param>
+    /// <param name="workers">Local: worker processes (default: one per core); the process's shared pool of that size (<see cref="LocalPool.Shared"/>), whose workers stay warm between sweeps. Slurm: array tasks running at once (default: no limit).</param>
     /// <param name="slurm">Slurm settings (partition, time limit, CPUs, memory, extra sbatch options).</param>
     /// <exception cref="ArgumentException">Unknown name, or fewer than 1 worker.</exception>
     public static ISweepBackend Create(string name, int? workers = null, SlurmOptions? slurm = null)
@@ -19,7 +19,7 @@ public static class SweepBackends
             throw new ArgumentException($"Workers must be at least 1, got {workers}: pass how many trials may run at once, e.g. 2.", nameof(workers));
         return name?.Trim().ToLowerInvariant() switch
         {
-            "local" => new LocalPool(workers ?? Environment.ProcessorCount),
+            "local" => LocalPool.Shared(workers ?? Environment.ProcessorCount),
             "slurm" => new SlurmBackend((slurm ?? new SlurmOptions()) with { MaxConcurrent = workers ?? slurm?.MaxConcurrent }),
             _ => throw new ArgumentException($"Unknown backend '{name}': expected {string.Join(" or ", Names)}.", nameof(name)),
         };

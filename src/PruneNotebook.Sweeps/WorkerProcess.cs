@@ -6,10 +6,12 @@ using PruneNotebook.Core.Experiments;
 namespace PruneNotebook.Sweeps;
 
 /// <summary>
-/// One <c>prunenotebook trial &lt;sweep-dir&gt; --serve</c> process of a <see cref="LocalPool"/>: it reads trial indices on
-/// its standard input and answers <c>@@trial &lt;index&gt; done|failed</c> on its standard output once the result is
-/// written, so torch is loaded once per worker, not once per trial. Anything else the process prints (libtorch's native
-/// warnings, a crash's last words) is appended to the log of the trial it is running.
+/// One <c>prunenotebook trial --serve</c> process of a <see cref="LocalPool"/>: it reads requests
+/// (<c>run &lt;attempt&gt; &lt;index&gt; &lt;sweep-dir&gt;</c>) on its standard input and answers <c>@@trial &lt;index&gt; done|failed</c>
+/// on its standard output once the result is written, so torch is loaded once per worker, not once per trial, and a warm
+/// worker serves one sweep after another. It exits when its input closes (this process let it go, or died). Anything
+/// else the process prints (libtorch's native warnings, a crash's last words) is appended to the log of the trial it is
+/// running.
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
@@ -17,24 +19,48 @@ internal sealed class WorkerProcess : IDisposable
     public const string AnswerPrefix = "@@trial ";
 
     private readonly Process _process;
-    private readonly SweepDirectory _sweep;
+    private volatile SweepDirectory? _sweep;
     private volatile int _current = -1;
     private string? _lastErrorLine;
+    private readonly Queue<string> _idleLines = new();   // what it printed while no trial ran (a failed start's last words)
 
-    private WorkerProcess(Process process, SweepDirectory sweep)
+    private WorkerProcess(Process process)
     {
         _process = process;
-        _sweep = sweep;
     }
 
     public int Id => _process.Id;
 
-    /// <summary>Starts a worker for <paramref name="sweep"/>.</summary>
-    /// <exception cref="SweepBackendException">The program cannot be started.</exception>
-    public static WorkerProcess Start(WorkerProgram program, SweepDirectory sweep, int attempt, int threads)
+    /// <summary>Trials this worker has been given.</summary>
+    public int Served { get; private set; }
+
+    /// <summary>Whether it waited for work in a pool (started ahead, or kept after a run), so may have died while it waited.</summary>
+    public bool Warmed { get; set; }
+
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited
     {
-        var start = program.StartInfo(["trial", sweep.Path, "--serve", "--attempt", attempt.ToString(CultureInfo.InvariantCulture),
-            "--threads", threads.ToString(CultureInfo.InvariantCulture)], threads);
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Starts a worker; it loads libtorch at once and then waits for requests.</summary>
+    /// <exception cref="SweepBackendException">The program cannot be started.</exception>
+    /// <param name="program">The command line.</param>
+    /// <param name="threads">libtorch threads.</param>
+    /// <param name="warmed">Whether it is started ahead of work, to wait warm (<see cref="Warmed"/>).</param>
+    public static WorkerProcess Start(WorkerProgram program, int threads, bool warmed)
+    {
+        var start = program.StartInfo(["trial", "--serve", "--threads", threads.ToString(CultureInfo.InvariantCulture)], threads);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -47,19 +73,23 @@ internal sealed class WorkerProcess : IDisposable
         {
             throw new SweepBackendException($"Could not start a worker process '{program.FileName}': {e.Message}. Set {WorkerProgram.Variable} to the prunenotebook.dll of a build.", e);
         }
-        var worker = new WorkerProcess(process, sweep);
+        var worker = new WorkerProcess(process) { Warmed = warmed };
         process.ErrorDataReceived += (_, e) => worker.OnError(e.Data);
         process.BeginErrorReadLine();
         return worker;
     }
 
-    /// <summary>Has the worker run trial <paramref name="index"/>; returns its answer (<c>done</c> or <c>failed</c>), or <c>null</c> when the process died first.</summary>
-    public string? Run(int index)
+    /// <summary>Has the worker run trial <paramref name="index"/> of <paramref name="sweep"/>; returns its answer (<c>done</c> or <c>failed</c>), or <c>null</c> when the process died first.</summary>
+    public string? Run(SweepDirectory sweep, int index, int attempt)
     {
+        if (sweep.Path.Contains('\n', StringComparison.Ordinal))
+            throw new SweepBackendException($"A local pool cannot run sweeps in a directory whose path holds a line break: '{sweep.Path}'.");
+        _sweep = sweep;
         _current = index;
+        Served++;
         try
         {
-            _process.StandardInput.WriteLine(index.ToString(CultureInfo.InvariantCulture));
+            _process.StandardInput.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {attempt} {index} {sweep.Path}"));
             _process.StandardInput.Flush();
             for (var line = _process.StandardOutput.ReadLine(); line is not null; line = _process.StandardOutput.ReadLine())
             {
@@ -75,6 +105,10 @@ internal sealed class WorkerProcess : IDisposable
         catch (IOException)
         {
             // The pipe broke: the process is gone.
+        }
+        finally
+        {
+            _current = -1;
         }
         _process.WaitForExit();
         return null;
@@ -97,13 +131,16 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Closes its input (the worker exits after its current trial) and waits for it; kills it if it lingers.</summary>
-    public void Dispose()
+    public void Dispose() => Dispose(TimeSpan.FromSeconds(30));
+
+    /// <summary>Closes its input and waits up to <paramref name="wait"/> for it to exit; kills it if it lingers.</summary>
+    public void Dispose(TimeSpan wait)
     {
         try
         {
             if (!_process.HasExited)
                 _process.StandardInput.Close();
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+            if (!_process.WaitForExit(wait))
                 Kill();
             _process.WaitForExit();
         }
@@ -116,18 +153,54 @@ internal sealed class WorkerProcess : IDisposable
 
     private void OnError(string? line)
     {
+        if (line is null)
+            return;
         var index = _current;
-        if (line is null || index < 0 || line == _lastErrorLine)
+        if (index < 0)
+        {
+            lock (_idleLines)
+            {
+                _idleLines.Enqueue(line);
+                if (_idleLines.Count > 20)
+                    _idleLines.Dequeue();
+            }
+            return;
+        }
+        if (line == _lastErrorLine)
             return;
         _lastErrorLine = line;
         Append(index, line);
     }
 
-    private void Append(int index, string line)
+    /// <summary>What the process printed on its error stream while it ran no trial (the last 20 lines): a failed start's last words.</summary>
+    public IReadOnlyList<string> IdleLines()
     {
+        lock (_idleLines)
+            return [.. _idleLines];
+    }
+
+    /// <summary>Appends a dead worker's <paramref name="lines"/> to trial <paramref name="index"/>'s log.</summary>
+    public static void AppendLog(SweepDirectory sweep, int index, int code, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0)
+            return;
         try
         {
-            File.AppendAllText(_sweep.LogPath(index), $"[worker {_process.Id}] {line}\n");
+            File.AppendAllText(sweep.LogPath(index), string.Concat(lines.Select(l => $"[worker, exit code {code}] {l}\n")));
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    private void Append(int index, string line)
+    {
+        if (_sweep is not { } sweep)
+            return;
+        try
+        {
+            File.AppendAllText(sweep.LogPath(index), $"[worker {_process.Id}] {line}\n");
         }
         catch (IOException)
         {

@@ -15,7 +15,7 @@ public sealed class LocalPoolTests : IDisposable
     {
         var spec = Trials.Sweep(Trials.WineCv(0.01), Trials.WineCv(0.05, seed: 1), Trials.WineCv(0.1, seed: 2), Trials.WineCv(0.2, seed: 3));
         var pooled = SweepDirectory.Create(Path.Combine(_folder, "pool"), spec);
-        var pool = new LocalPool(workers: 2, threadsPerWorker: 1);
+        using var pool = new LocalPool(workers: 2, threadsPerWorker: 1);
 
         var outcome = SweepRunner.Run(pooled, pool);
 
@@ -52,7 +52,8 @@ public sealed class LocalPoolTests : IDisposable
         PruneNotebook.Core.Selection.GridSearch Search(SweepExecution? sweep) =>
             new(PruneNotebook.Core.Selection.EstimatorRecipes.Factory("mlp"), grid, new PruneNotebook.Core.Selection.StratifiedKFold(3), refit: false, sweep: sweep);
 
-        using var pooled = Search(new SweepExecution(new LocalPool(2, 1), _folder)).Fit(wine);
+        using var pool = new LocalPool(2, 1);
+        using var pooled = Search(new SweepExecution(pool, _folder)).Fit(wine);
         var threads = get_num_threads();
         set_num_threads(1);
         try
@@ -72,7 +73,7 @@ public sealed class LocalPoolTests : IDisposable
     public void A_worker_killed_mid_trial_fails_only_that_trial_and_resuming_runs_only_it()
     {
         var sweep = SweepDirectory.Create(_folder, Trials.Sweep(Trials.Slow(), Trials.WineCv(0.01), Trials.WineCv(0.05, seed: 1)));
-        var pool = new LocalPool(workers: 2, threadsPerWorker: 1);
+        using var pool = new LocalPool(workers: 2, threadsPerWorker: 1);
         SweepOutcome? outcome = null;
         var run = new Thread(() => outcome = SweepRunner.Run(sweep, pool, new SweepRunOptions(Retries: 0)));
         run.Start();
@@ -102,7 +103,8 @@ public sealed class LocalPoolTests : IDisposable
         var missing = new TrialSpec("lenet5", new DataSpec(DataSpec.FashionMnistName, Limit: 50), [new LoadStep("missing.bin"), new EvaluateStep()]);
         var sweep = SweepDirectory.Create(_folder, Trials.Sweep(missing, Trials.WineCv(0.01)));
 
-        var outcome = SweepRunner.Run(sweep, new LocalPool(2, 1), new SweepRunOptions(Retries: 1));
+        using var pool = new LocalPool(2, 1);
+        var outcome = SweepRunner.Run(sweep, pool, new SweepRunOptions(Retries: 1));
 
         var failure = Assert.Single(outcome.Failures);
         Assert.Equal(2, failure.Attempt);
@@ -116,12 +118,13 @@ public sealed class LocalPoolTests : IDisposable
     {
         var sweep = SweepDirectory.Create(_folder, Trials.Sweep(Trials.Slow(epochs: 20)));
         using var cancel = new CancellationTokenSource();
+        using var pool = new LocalPool(1, 1);
         Exception? thrown = null;
         var run = new Thread(() =>
         {
             try
             {
-                SweepRunner.Run(sweep, new LocalPool(1, 1), cancellationToken: cancel.Token);
+                SweepRunner.Run(sweep, pool, cancellationToken: cancel.Token);
             }
             catch (Exception e)
             {
@@ -146,6 +149,7 @@ public sealed class LocalPoolTests : IDisposable
             Assert.Throws<ArgumentException>(() => new LocalPool(0)).Message.Replace(Environment.ProcessorCount.ToString(), "2").Split(" (Parameter")[0]);
         Assert.StartsWith("Workers must be at least 1, got -1", Assert.Throws<ArgumentException>(() => SweepBackends.Create("local", -1)).Message);
         Assert.StartsWith("Unknown backend 'kubernetes': expected local", Assert.Throws<ArgumentException>(() => SweepBackends.Create("kubernetes")).Message);
+        Assert.StartsWith("The idle timeout must not be negative", Assert.Throws<ArgumentException>(() => new LocalPool(1, idleTimeout: TimeSpan.FromSeconds(-1))).Message);
     }
 
     [Fact]
@@ -156,7 +160,8 @@ public sealed class LocalPoolTests : IDisposable
         Environment.SetEnvironmentVariable(WorkerProgram.Variable, missing);
         try
         {
-            var e = Assert.Throws<SweepBackendException>(() => SweepRunner.Run(sweep, new LocalPool(1)));
+            using var pool = new LocalPool(1);
+            var e = Assert.Throws<SweepBackendException>(() => SweepRunner.Run(sweep, pool));
             Assert.Equal($"{WorkerProgram.Variable} names '{missing}', which does not exist: point it at the prunenotebook.dll of a build (dotnet build src/PruneNotebook.Cli).", e.Message);
             Assert.Null(sweep.ReadResult(0));
         }

@@ -37,7 +37,8 @@ public sealed class SlurmBackendTests(SlurmTestCluster cluster) : IClassFixture<
         Assert.True(resumed.Succeeded, resumed.Failures.FirstOrDefault()?.Error);
         Assert.Contains("#SBATCH --array=0-0", File.ReadAllText(Path.Combine(sweep.Path, "slurm", "submit-2.sbatch")));  // only the cancelled trial
 
-        var local = SweepRunner.Run(SweepDirectory.Create(Path.Combine(_folder, "local"), spec), new LocalPool(2, 1));
+        using var pool = new LocalPool(2, 1);
+        var local = SweepRunner.Run(SweepDirectory.Create(Path.Combine(_folder, "local"), spec), pool);
         Assert.True(local.Succeeded, local.Failures.FirstOrDefault()?.Error);
         for (var i = 0; i < spec.Trials.Count; i++)
         {

@@ -11,6 +11,15 @@ public interface ISweepBackend
     /// <summary>A short description for progress displays, e.g. <c>local pool (2 workers × 1 thread)</c>.</summary>
     string Describe();
 
+    /// <summary>
+    /// Gets ready to run up to <paramref name="trials"/> trials soon, before the sweep exists: a local pool starts its
+    /// workers here, so they load while the caller writes the sweep's inputs. Optional; does nothing by default.
+    /// </summary>
+    /// <exception cref="SweepBackendException">It cannot (the message says what to do).</exception>
+    void Prepare(int trials)
+    {
+    }
+
     /// <summary>Checks, before anything runs, that this backend can run trials of <paramref name="sweep"/> here (worker program found, scheduler answers, …).</summary>
     /// <exception cref="SweepBackendException">It cannot (the message says what to do).</exception>
     void Check(SweepDirectory sweep);

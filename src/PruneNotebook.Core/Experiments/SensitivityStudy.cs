@@ -40,6 +40,7 @@ public static class SensitivityStudy
         var missing = targets.FirstOrDefault(t => !known.Contains(t));
         if (missing is not null)
             throw new ArgumentException($"{model.GetType().Name} has no parameter '{missing}'.", nameof(targets));
+        execution.Prepare(targets.Count);   // workers start while the model is saved
         var saved = Path.Combine(Path.GetTempPath(), $"prunenotebook-sensitivity-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
         try
         {

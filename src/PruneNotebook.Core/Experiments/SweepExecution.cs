@@ -17,6 +17,9 @@ public sealed record SweepExecution(
     IProgress<SweepProgress>? Progress = null,
     CancellationToken CancellationToken = default)
 {
+    /// <summary>Lets the backend get ready for <paramref name="trials"/> trials (a local pool starts its workers) while the sweep is prepared.</summary>
+    internal void Prepare(int trials) => Backend.Prepare(trials);
+
     /// <summary>Creates (or reopens) the sweep directory for <paramref name="spec"/>.</summary>
     internal SweepDirectory Create(SweepSpec spec) => SweepDirectory.Create(Directory ?? SweepDirectory.DefaultPath(spec), spec);
 

@@ -106,6 +106,7 @@ internal sealed class SearchRunner : IDisposable
     {
         if (_sweep is null)
         {
+            execution.Prepare(configurations.Count);   // workers start while the data and folds are written
             var (csv, data) = TableExport.Csv(_data, "data.csv");
             var folds = GivenFolds.Json(_splits);
             var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(csv + folds)))[..12];
