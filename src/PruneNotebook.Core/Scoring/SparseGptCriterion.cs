@@ -6,13 +6,16 @@ namespace PruneNotebook.Core.Scoring;
 
 /// <summary>
 /// SparseGPT (Frantar &amp; Alistarh 2023): layer-wise optimal-brain-surgeon pruning with reconstruction. For each Linear
-/// layer, the Hessian H = XᵀX of its calibration inputs (gathered for that layer alone, <c>in × in</c> floats) is
-/// dampened by <c>damping · mean(diag H)</c>; with U the upper Cholesky factor of H⁻¹, columns are processed in blocks
-/// of <c>blockSize</c>: in each block the mask prunes the entries with the smallest W²/U_jj² (the block's share of the
+/// layer, the Hessian H = XᵀX of its calibration inputs (<c>in × in</c> floats) is dampened by
+/// <c>damping · mean(diag H)</c>; with U the upper Cholesky factor of H⁻¹, columns are processed in blocks of
+/// <c>blockSize</c>: in each block the mask prunes the entries with the smallest W²/U_jj² (the block's share of the
 /// sparsity, or the N:M pattern per group of M columns), and pruning each column spreads its error over the columns
-/// still to come. The kept weights change. Run by <see cref="Pruner"/> layer by layer, in module order, so each layer
-/// is calibrated on the already pruned layers' outputs. As a plain entry score (schedules, sensitivity) it gives the
-/// first-step saliency W²/U_jj², without the update. Needs calibration data and Linear layers.
+/// still to come (lazy batch updates). The kept weights change. Run by <see cref="Pruner"/> layer by layer, in module
+/// order. As in the paper's code, inputs are gathered block by block (<see cref="SequentialCalibration"/>): the Linear
+/// layers of a transformer block from one pass of that block over the outputs of the already pruned blocks before it;
+/// a Linear layer outside blocks from a pass of the whole model after the layers before it were pruned. As a plain
+/// entry score (schedules, sensitivity) it gives the first-step saliency W²/U_jj², without the update. Needs
+/// calibration data and Linear layers.
 /// </summary>
 /// <param name="blockSize">Columns per block (≥ 1; the paper uses 128).</param>
 /// <param name="damping">Dampening as a fraction of the mean Hessian diagonal (&gt; 0; the paper uses 0.01).</param>
@@ -35,7 +38,7 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
     public Tensor ScoreEntries(Tensor parameter, string name, ScoringContext context)
     {
         using var scope = NewDisposeScope();
-        using var gram = Gram(parameter, name, context);
+        var gram = Gram(parameter, name, context);
         var w = parameter.detach().to_type(ScalarType.Float32);
         var (_, hinv) = Prepare(w.clone(), gram, Damping);
         return w.pow(2).div(hinv.diagonal().pow(2).unsqueeze(0)).MoveToOuterDisposeScope();
@@ -47,7 +50,7 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
         ArgumentNullException.ThrowIfNull(weight);
         if (pattern is { } p && BlockSize % p.M != 0)
             throw new ArgumentException($"--blocksize {BlockSize} is not a multiple of M = {p.M}: {p} groups must not straddle blocks; choose a multiple of {p.M}.");
-        using var gram = Gram(weight, name, context);
+        var gram = Gram(weight, name, context);
         var (keep, updated) = Reconstruct(weight.detach(), gram, existing, sparsity, pattern, BlockSize, Damping);
         using (updated)
         using (no_grad())
@@ -62,10 +65,9 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
         var data = context.RequireData(this, "the inputs of each layer (calibration data)");
         if (weight.dim() != 2)
             throw new ArgumentException($"The sparsegpt criterion prunes Linear weights (out, in), and '{name}' has shape ({string.Join(", ", weight.shape)}): choose the weights of Linear layers.");
-        var statistics = CalibrationPass.Gather(network, data, [layer], gram: true, samples: Samples);
-        var s = statistics[layer];
-        s.SquaredNorms.Dispose();
-        return s.Gram!;
+        var calibration = context.Shared("calibration-gram", () => new SequentialCalibration(network, data, Samples, gram: true, oneByOne: true));
+        return calibration.For(layer)?.Gram
+            ?? throw new ArgumentException($"The sparsegpt criterion prunes Linear weights by their inputs, and '{name}' is not the weight of a Linear layer the calibration data reaches (through call()): choose such Linear layers.");
     }
 
     /// <summary>
