@@ -91,15 +91,20 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
         var prune = zeros_like(w, dtype: ScalarType.Bool);
         for (long i1 = 0; i1 < columns; i1 += blockSize)
         {
+            // Everything a column step needs is computed here once per block, so that each step is three tensor ops on
+            // views, with no allocation and no host round trip: with U the block of the Cholesky factor and m the
+            // column's prune mask (1 pruned), e = w ⊙ m and W1[:, i:] -= e ⊗ (U[i, i:] / U_ii), which leaves the kept
+            // weights of column i in W1 (the paper's Q1) and exact zeros where pruned. The error of the block is
+            // carried to the later columns in one matmul (the paper's lazy batch update).
             using var blockScope = NewDisposeScope();
             var count = Math.Min(blockSize, columns - i1);
             var w1 = w.narrow(1, i1, count).clone();
-            var q1 = zeros_like(w1);
             var err1 = zeros_like(w1);
             var hinv1 = hinv.narrow(0, i1, count).narrow(1, i1, count);
             var diag1 = hinv1.diagonal();
+            var scaled1 = hinv1.div(diag1.unsqueeze(1));
             var before1 = prunedBefore?.narrow(1, i1, count);
-            var mask1 = zeros_like(w1, dtype: ScalarType.Bool);
+            var mask1 = zeros_like(w1);
             if (pattern is null)
             {
                 var tmp = w1.pow(2).div(diag1.pow(2).unsqueeze(0));
@@ -109,31 +114,28 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
                 if (k > 0)
                 {
                     var order = tmp.flatten().sort(stable: true).Indices.narrow(0, 0, k);
-                    mask1.view(-1).index_fill_(0, order, true);
+                    mask1.view(-1).index_fill_(0, order, 1);
                 }
             }
+            var one = pattern is null ? null : ones(1, dtype: ScalarType.Float32, device: w.device).expand(w.shape[0], pattern.Value.M - pattern.Value.N);
             for (long i = 0; i < count; i++)
             {
-                using var columnScope = NewDisposeScope();
                 if (pattern is { } nm && i % nm.M == 0)
                 {
+                    using var groupScope = NewDisposeScope();
                     var tmp = w1.narrow(1, i, nm.M).pow(2).div(diag1.narrow(0, i, nm.M).pow(2).unsqueeze(0));
                     if (before1 is not null)
                         tmp.masked_fill_(before1.narrow(1, i, nm.M), float.NegativeInfinity);
-                    var chosen = tmp.topk(nm.M - nm.N, dim: 1, largest: false).indexes;
-                    mask1.narrow(1, i, nm.M).scatter_(1, chosen, ones_like(chosen, dtype: ScalarType.Bool));
+                    mask1.narrow(1, i, nm.M).scatter_(1, tmp.topk(nm.M - nm.N, dim: 1, largest: false).indexes, one!);
                 }
-                var column = w1.select(1, i);
-                var q = column.masked_fill(mask1.select(1, i), 0);
-                q1.select(1, i).copy_(q);
-                var err = column.sub(q).div_(hinv1[i, i]);
-                w1.narrow(1, i, count - i).sub_(err.unsqueeze(1).mul(hinv1.select(0, i).narrow(0, i, count - i).unsqueeze(0)));
-                err1.select(1, i).copy_(err);
+                var err = err1.select(1, i);
+                err.copy_(w1.select(1, i)).mul_(mask1.select(1, i));
+                w1.narrow(1, i, count - i).addr_(err, scaled1.select(0, i).narrow(0, i, count - i), alpha: -1);
             }
-            w.narrow(1, i1, count).copy_(q1);
+            w.narrow(1, i1, count).copy_(w1);
             prune.narrow(1, i1, count).copy_(mask1);
             if (i1 + count < columns)
-                w.narrow(1, i1 + count, columns - i1 - count).sub_(err1.matmul(hinv.narrow(0, i1, count).narrow(1, i1 + count, columns - i1 - count)));
+                w.narrow(1, i1 + count, columns - i1 - count).sub_(err1.matmul(hinv.narrow(0, i1, count).narrow(1, i1 + count, columns - i1 - count).div(diag1.unsqueeze(1))));
         }
         var keep = prune.logical_not().to_type(ScalarType.Float32);
         if (existing is not null)
