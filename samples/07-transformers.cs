@@ -1,8 +1,11 @@
 #!/usr/bin/env -S dotnet run
-// notebooks/07-transformers.ipynb without a notebook: train TinyViT on Fashion-MNIST, remove half of every block's
-// attention heads and MLP units (#!compress --amount 0.5 --heads 0.5 --criterion l1), fine-tune, and time the dense and
-// compressed networks side by side; the reports go to artifacts/07-transformers.html.   dotnet run samples/07-transformers.cs
-// PRUNENOTEBOOK_SAMPLES=quick: 1,000 training and 500 test images, one epoch per stage (CI).
+// notebooks/07-transformers.ipynb without a notebook: train CharGpt on the fortunes corpus and compare the validation
+// perplexity of one-shot magnitude, Wanda and SparseGPT pruning at 50 % and 2:4 (no fine-tuning); then train TinyViT on
+// Fashion-MNIST, remove half of every block's attention heads and MLP units (#!compress --amount 0.5 --heads 0.5
+// --criterion l1), fine-tune, and time the dense and compressed networks side by side; the reports go to
+// artifacts/07-transformers.html.   dotnet run samples/07-transformers.cs
+// PRUNENOTEBOOK_SAMPLES=quick: CharGpt trained 150 steps instead of 1,500; 1,000 training and 500 test images, one
+// epoch per TinyViT stage (CI).
 #:project ../src/PruneNotebook.Core/PruneNotebook.Core.csproj
 #:project ../src/PruneNotebook.Visualization/PruneNotebook.Visualization.csproj
 #:project Support/PruneNotebook.Samples.Support.csproj
@@ -14,6 +17,7 @@ using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Scoring;
 using PruneNotebook.Core.Surgery;
@@ -24,10 +28,27 @@ using static TorchSharp.torch;
 TorchNativeLibraries.EnsureLoaded();
 var quick = Samples.Quick;
 var device = TorchDevice.Default;
+var report = new HtmlReport("07 · Transformers: post-training pruning of CharGpt, heads and MLP units removed from TinyViT");
+
+// CharGpt on the fortunes corpus; then every Linear layer of its blocks (the layers the papers prune) one-shot at 50 %
+// and at 2:4 with magnitude, Wanda and SparseGPT, calibrated on 128 training windows, and the validation perplexity.
+using var corpus = FortunesCorpus.Load(length: 64, device: device);
+var validation = corpus.Validation.Subset(arange(0, corpus.Validation.Count, quick ? 40 : 8));
+var calibration = corpus.Train.Subset(arange(0, corpus.Train.Count, corpus.Train.Count / 128).narrow(0, 0, 128));
+manual_seed(0);
+var gpt = new CharGpt(device: device);
+var steps = quick ? 150 : 1500;
+var watch = System.Diagnostics.Stopwatch.StartNew();
+var losses = LanguageModelTraining.Train(gpt, corpus.Train, steps, batchSize: 32, learningRate: 3e-3);
+Samples.Say(report, $"CharGpt trained {steps} steps of 32 windows of 64 characters in {watch.Elapsed.TotalSeconds:F0} s (training loss {losses.TakeLast(50).Average():F3} over the last 50 steps)");
+var comparison = PerplexityComparison.Measure(gpt, Pruner.DefaultTargets(gpt).Where(t => t.StartsWith("blocks.", StringComparison.Ordinal)).ToList(),
+    ["0.5", "2:4"], ["l1", "wanda", "sparsegpt"], calibration, validation);
+report.Heading("CharGpt: one-shot pruning of every block's Linear layers, no fine-tuning").Add(comparison);
+foreach (var setting in new[] { "0.5", "2:4" })
+    Samples.Say(report, $"{setting}: dense {comparison.DensePerplexity:F3}, " + string.Join(", ", comparison.Entries.Where(e => e.Setting == setting).Select(e => $"{PerplexityComparisonHtml.Label(e.Criterion)} {e.Perplexity:F3}")));
 using var data = FashionMnist.Load(device: device);
 var train = data.Train.Subset(arange(quick ? 1000 : 10000));
 var test = data.Test.Subset(arange(quick ? 500 : 2000));
-var report = new HtmlReport("07 · Transformers: attention heads and MLP units removed from TinyViT");
 
 manual_seed(0);
 var vit = new TinyViT(device: device);

@@ -19,7 +19,7 @@ public sealed class NotebookRenderer
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
         typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
-        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress),
+        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress), typeof(PerplexityComparison),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -45,6 +45,7 @@ public sealed class NotebookRenderer
         SurgeryReport surgery => SurgeryReportHtml.ToHtml(surgery),
         TradeoffResult tradeoff => Chart(TradeoffCharts.Curves(tradeoff)) + TradeoffHtml.ToHtml(tradeoff),
         SweepProgress progress => SweepProgressHtml.ToHtml(progress),
+        PerplexityComparison comparison => Chart(PerplexityComparisonHtml.ToChart(comparison)) + PerplexityComparisonHtml.ToHtml(comparison),
         _ => null,
     };
 

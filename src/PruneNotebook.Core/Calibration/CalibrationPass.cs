@@ -46,7 +46,6 @@ public static class CalibrationPass
         var device = TorchDevice.Of(model);
         var statistics = new Dictionary<string, LayerInputStatistics>();
         var removers = new List<Action>();
-        var wasTraining = model.training;
         try
         {
             foreach (var layer in layers)
@@ -61,27 +60,7 @@ public static class CalibrationPass
                     return input;
                 }).remove);
             }
-            model.eval();
-            using (no_grad())
-            {
-                var left = (long)samples;
-                foreach (var (x, _) in data.Batches(batchSize))
-                {
-                    if (left <= 0)
-                        break;
-                    using var scope = NewDisposeScope();
-                    var batch = x.shape[0] > left ? x.narrow(0, 0, left) : x;
-                    left -= batch.shape[0];
-                    try
-                    {
-                        model.call(batch.to(device));
-                    }
-                    catch (Exception e) when (e is not ArgumentException)
-                    {
-                        throw new ArgumentException($"The calibration data (examples of shape ({string.Join(", ", data.ExampleShape)}), {data.Features.dtype}) does not fit {model.GetType().Name}: {e.Message.Split('\n')[0]}");
-                    }
-                }
-            }
+            Forward(model, data, samples, batchSize, device);
             foreach (var stats in statistics.Values.Where(s => s.Rows == 0).ToList())
             {
                 if (!requireEveryLayer)
@@ -100,9 +79,73 @@ public static class CalibrationPass
         {
             foreach (var remove in removers)
                 remove();
-            model.train(wasTraining);
             foreach (var stats in statistics.Values)
                 stats.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Runs the first <paramref name="samples"/> examples of <paramref name="data"/> through <paramref name="model"/> in
+    /// eval mode without gradients (for the hooks it carries), then restores its mode.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's features do not fit the model.</exception>
+    internal static void Forward(nn.Module<Tensor, Tensor> model, TensorDataset data, int samples, int batchSize, Device device)
+    {
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var left = (long)samples;
+            foreach (var (x, _) in data.Batches(batchSize))
+            {
+                if (left <= 0)
+                    break;
+                using var scope = NewDisposeScope();
+                var batch = x.shape[0] > left ? x.narrow(0, 0, left) : x;
+                left -= batch.shape[0];
+                try
+                {
+                    model.call(batch.to(device));
+                }
+                catch (Exception e) when (e is not ArgumentException)
+                {
+                    throw new ArgumentException($"The calibration data (examples of shape ({string.Join(", ", data.ExampleShape)}), {data.Features.dtype}) does not fit {model.GetType().Name}: {e.Message.Split('\n')[0]}");
+                }
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// The Linear layers of <paramref name="model"/> in the order one calibration example calls them (a module's
+    /// registration order need not be the order it runs its layers in); layers it does not reach follow in module order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data's features do not fit the model.</exception>
+    internal static IReadOnlyList<string> LinearLayersInCallOrder(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    {
+        var linears = ModuleTree.Named(model).Where(m => m.Module is Linear).ToList();
+        var called = new List<string>();
+        var removers = new List<Action>();
+        try
+        {
+            foreach (var (path, module) in linears)
+                removers.Add(((Linear)module).register_forward_pre_hook((_, input) =>
+                {
+                    if (!called.Contains(path))
+                        called.Add(path);
+                    return input;
+                }).remove);
+            Forward(model, data, samples: 1, batchSize: 1, TorchDevice.Of(model));
+        }
+        finally
+        {
+            foreach (var remove in removers)
+                remove();
+        }
+        return [.. called, .. linears.Select(m => m.Path).Where(p => !called.Contains(p)).Distinct()];
     }
 }

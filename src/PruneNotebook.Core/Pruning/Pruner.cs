@@ -1,3 +1,4 @@
+using PruneNotebook.Core.Calibration;
 using PruneNotebook.Core.Scoring;
 using TensorDataset = PruneNotebook.Core.Data.TensorDataset;
 using PruneNotebook.Core.Reports;
@@ -62,7 +63,7 @@ public static class Pruner
     public static SparsityReport Unstructured(nn.Module model, IEnumerable<string> parameters, PruningAmount amount, ICriterion criterion,
         PruningScope scope = PruningScope.Local, TensorDataset? data = null)
     {
-        var targets = Targets(model, parameters);
+        var targets = InCallOrder(model, Targets(model, parameters), criterion, data);
         var entries = CriterionScoring.Entries(criterion);
         if (scope == PruningScope.Global && criterion is IRowComparedCriterion or IReconstructingCriterion)
             throw new ArgumentException($"--criterion {criterion.Name} compares weights within each layer, not across layers: use --scope local.");
@@ -99,7 +100,7 @@ public static class Pruner
     /// </exception>
     public static SparsityReport SemiStructured(nn.Module model, IEnumerable<string> parameters, NmSparsity pattern, ICriterion criterion, TensorDataset? data = null)
     {
-        var targets = Targets(model, parameters);
+        var targets = InCallOrder(model, Targets(model, parameters), criterion, data);
         var entries = CriterionScoring.Entries(criterion);
         foreach (var t in targets)
             pattern.Check(t.Value, t.Name);
@@ -112,12 +113,15 @@ public static class Pruner
         var masks = new List<(nn.Module, string, Tensor)>();
         try
         {
+            using var prefix = new PrunedPrefix(entries);
             foreach (var t in targets)
             {
                 using var scope = NewDisposeScope();
                 var existing = PruningMasks.Get(t.Module, t.Parameter)?.to(t.Value.device);
                 var scores = entries.ScoreEntries(t.Value, t.Name, context);
-                masks.Add((t.Module, t.Parameter, pattern.KeepMask(scores, existing).to_type(t.Value.dtype).DetachFromDisposeScope()));
+                var mask = pattern.KeepMask(scores, existing).to_type(t.Value.dtype).DetachFromDisposeScope();
+                masks.Add((t.Module, t.Parameter, mask));
+                prefix.Zero(t.Value, mask);
             }
         }
         catch
@@ -172,6 +176,49 @@ public static class Pruner
         PruningMasks.Sync(model);
     }
 
+    /// <summary>
+    /// The targets in the order the model calls their layers, for a criterion that calibrates each layer on the layers
+    /// pruned before it (Wanda, SparseGPT); otherwise as given.
+    /// </summary>
+    private static (nn.Module Module, string Parameter, Parameter Value, string Name)[] InCallOrder(nn.Module model,
+        (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, ICriterion criterion, TensorDataset? data)
+    {
+        if (criterion is not (ISequentiallyCalibratedCriterion or IReconstructingCriterion) || data is null || data.Count == 0 || model is not nn.Module<Tensor, Tensor> network)
+            return targets;
+        var order = CalibrationPass.LinearLayersInCallOrder(network, data).Select((layer, i) => (layer, i)).ToDictionary(p => p.layer, p => p.i);
+        return [.. targets.OrderBy(t => order.TryGetValue(t.Name.EndsWith(".weight", StringComparison.Ordinal) ? t.Name[..^".weight".Length] : t.Name, out var i) ? i : int.MaxValue)];
+    }
+
+    /// <summary>
+    /// For a criterion calibrated block by block (<see cref="ISequentiallyCalibratedCriterion"/>): zeroes each target's
+    /// pruned entries in place as soon as its mask is chosen, so later layers are scored on the outputs of the pruned
+    /// ones, and puts every value back on dispose (the masks are then committed as usual). Does nothing for other criteria.
+    /// </summary>
+    private sealed class PrunedPrefix(IEntryCriterion criterion) : IDisposable
+    {
+        private readonly List<(Tensor Value, Tensor Original)> _zeroed = [];
+
+        public void Zero(Tensor value, Tensor mask)
+        {
+            if (criterion is not ISequentiallyCalibratedCriterion)
+                return;
+            using var noGrad = no_grad();
+            _zeroed.Add((value, value.detach().clone().DetachFromDisposeScope()));
+            value.mul_(mask.to(value.dtype, value.device));
+        }
+
+        public void Dispose()
+        {
+            using var noGrad = no_grad();
+            foreach (var (value, original) in _zeroed)
+            {
+                value.copy_(original);
+                original.Dispose();
+            }
+            _zeroed.Clear();
+        }
+    }
+
     private static long CountNonzero(Tensor mask)
     {
         using var kept = count_nonzero(mask);
@@ -183,6 +230,7 @@ public static class Pruner
         (nn.Module Module, string Parameter, Parameter Value, string Name)[] targets, PruningAmount amount, IEntryCriterion criterion, PruningScope scope, ScoringContext context)
     {
         var masks = new List<(nn.Module, string, Tensor)>();
+        using var prefix = new PrunedPrefix(criterion);
         using (var scope0 = NewDisposeScope())
         {
             var groups = scope == PruningScope.Global ? [targets] : targets.Select(t => new[] { t }).ToList();
@@ -213,6 +261,7 @@ public static class Pruner
                     if (existing[i] is { } old)
                         mask.mul_(old);
                     masks.Add((group[i].Module, group[i].Parameter, mask.DetachFromDisposeScope()));
+                    prefix.Zero(group[i].Value, mask);
                 }
             }
         }
