@@ -77,6 +77,7 @@ for (var cycle = 1; cycle <= cycles; cycle++)
     }
 }
 var kernelEnd = Snapshot();
+warm ??= kernelEnd; // fewer than 20 cycles: no growth after warm-up to report
 
 // The same work as command lines, in process.
 var folder = Directory.CreateTempSubdirectory("prunenotebook-soak-").FullName;
@@ -110,6 +111,7 @@ for (var run = 1; run <= cycles; run++)
     }
 }
 var cliEnd = Snapshot();
+cliWarm ??= cliEnd;
 Directory.Delete(folder, recursive: true);
 
 Console.WriteLine($"kernel: RSS {kernelEnd.Rss - warm!.Rss:+0;-0} MB from cycle 20 to {cycles} (goal ≤ 50), tensor count {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start, " +
