@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
@@ -62,7 +63,7 @@ var baseline = Snapshot();
 Console.WriteLine($"kernel soak: {cycles} cycles of {string.Join(" → ", withoutMagics ? ["create"] : magics)} → dispose; " +
                   $"m {(redeclare ? "redeclared by SetValueAsync (a compiled submission per assignment)" : "assigned in place")}; " +
                   $"allocator tuning {(AllocatorTuning.Applied ? "on" : "off")}");
-Console.WriteLine("cycle   RSS MB   managed MB   tensor count   models alive   masks   hooked modules");
+Console.WriteLine("cycle   RSS MB   managed MB   malloc used MB   malloc free MB   tensor count   models alive   masks   hooked modules");
 var disposed = new List<WeakReference>();
 Print(0, baseline, disposed);
 Sample? warm = null;
@@ -86,7 +87,7 @@ using (var model = new LeNet5())
     ModelFile.Save(model, weights);
 var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No });
 Console.WriteLine($"command-line soak: {cycles} runs of prune --weights --save and summary --weights, in process");
-Console.WriteLine("run     RSS MB   managed MB   tensor count                  masks   hooked modules");
+Console.WriteLine("run     RSS MB   managed MB   malloc used MB   malloc free MB   tensor count                  masks   hooked modules");
 var cliBaseline = Snapshot();
 Print(0, cliBaseline, null);
 Sample? cliWarm = null;
@@ -114,10 +115,12 @@ var cliEnd = Snapshot();
 cliWarm ??= cliEnd;
 Directory.Delete(folder, recursive: true);
 
-Console.WriteLine($"kernel: RSS {kernelEnd.Rss - warm!.Rss:+0;-0} MB from cycle 20 to {cycles} (goal ≤ 50), tensor count {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start, " +
+Console.WriteLine($"kernel: RSS {kernelEnd.Rss - warm!.Rss:+0;-0} MB from cycle 20 to {cycles} (goal ≤ 50; malloc used {kernelEnd.MallocUsed - warm.MallocUsed:+0;-0} MB, " +
+                  $"malloc free {kernelEnd.MallocFree - warm.MallocFree:+0;-0} MB, managed {kernelEnd.Managed - warm.Managed:+0.0;-0.0} MB), tensor count {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start, " +
                   $"{disposed.Count(r => r.IsAlive)} of {disposed.Count} disposed models still reachable (goal 0{(redeclare ? "; the kernel's script state keeps them with --redeclare" : "")}), " +
                   $"masks {kernelEnd.Masks - baseline.Masks:+0;-0} and hooked modules {kernelEnd.Hooked - baseline.Hooked:+0;-0} against the start (goal 0)");
-Console.WriteLine($"command line: RSS {cliEnd.Rss - cliWarm!.Rss:+0;-0} MB from run 20 to {cycles} (goal ≤ 50), tensor count {cliEnd.Tensors - cliBaseline.Tensors:+0;-0} against the start, " +
+Console.WriteLine($"command line: RSS {cliEnd.Rss - cliWarm!.Rss:+0;-0} MB from run 20 to {cycles} (goal ≤ 50; malloc used {cliEnd.MallocUsed - cliWarm.MallocUsed:+0;-0} MB, " +
+                  $"malloc free {cliEnd.MallocFree - cliWarm.MallocFree:+0;-0} MB), tensor count {cliEnd.Tensors - cliBaseline.Tensors:+0;-0} against the start, " +
                   $"masks {cliEnd.Masks - cliBaseline.Masks:+0;-0} against the start (goal 0)");
 var kept = kernelEnd.Masks != baseline.Masks || kernelEnd.Hooked != baseline.Hooked || cliEnd.Masks != cliBaseline.Masks || (!redeclare && disposed.Any(r => r.IsAlive));
 return kernelEnd.Rss - warm.Rss <= 50 && cliEnd.Rss - cliWarm.Rss <= 50 && !kept ? 0 : 1;
@@ -157,10 +160,36 @@ static Sample Snapshot()
     GC.Collect();
     var rss = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
     var kb = long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    return new Sample(kb / 1024.0, GC.GetTotalMemory(false) / 1048576.0, Tensor.TotalCount, PruningMasks.Held, PruningMasks.Hooked);
+    var (used, free) = Malloc();
+    return new Sample(kb / 1024.0, GC.GetTotalMemory(false) / 1048576.0, used, free, Tensor.TotalCount, PruningMasks.Held, PruningMasks.Hooked);
 }
 
-static void Print(int cycle, Sample s, List<WeakReference>? disposed) =>
-    Console.WriteLine($"{cycle,5} {s.Rss,8:F0} {s.Managed,12:F1} {s.Tensors,14} {(disposed is null ? "" : disposed.Count(r => r.IsAlive).ToString(CultureInfo.InvariantCulture)),14} {s.Masks,7} {s.Hooked,16}");
+// What glibc's allocator holds over all its arenas (mallinfo2): in use by the program (native tensors, libtorch, the
+// runtime's own native allocations), and freed but kept in the process. NaN where the C library is not glibc.
+static (double Used, double Free) Malloc()
+{
+    try
+    {
+        var info = mallinfo2();
+        return ((info.Uordblks + info.Hblkhd) / 1048576.0, info.Fordblks / 1048576.0);
+    }
+    catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+    {
+        return (double.NaN, double.NaN);
+    }
+}
 
-internal sealed record Sample(double Rss, double Managed, long Tensors, int Masks, int Hooked);
+[DllImport("libc")]
+static extern MallInfo2 mallinfo2();
+
+static void Print(int cycle, Sample s, List<WeakReference>? disposed) =>
+    Console.WriteLine($"{cycle,5} {s.Rss,8:F0} {s.Managed,12:F1} {s.MallocUsed,16:F0} {s.MallocFree,16:F0} {s.Tensors,14} {(disposed is null ? "" : disposed.Count(r => r.IsAlive).ToString(CultureInfo.InvariantCulture)),14} {s.Masks,7} {s.Hooked,16}");
+
+internal sealed record Sample(double Rss, double Managed, double MallocUsed, double MallocFree, long Tensors, int Masks, int Hooked);
+
+/// <summary>glibc's <c>struct mallinfo2</c> (glibc 2.33 and later): ten <c>size_t</c> fields.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct MallInfo2
+{
+    public nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+}
