@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Html;
 using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Formatting;
+using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Runtime;
 using PruneNotebook.Sweeps;
 
@@ -31,6 +33,7 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         SurgeryMagics.Register(csharp);
         TradeoffMagic.Register(csharp);
         RecipeMagic.Register(csharp, VisualizationHost.LoadReportPage());
+        ReleaseMasksOfDisposedModels(csharp);
 
         KernelInvocationContext.Current?.Display(new HtmlString(UsageCard.Html), "text/html");
         return Task.CompletedTask;
@@ -46,6 +49,21 @@ public sealed class PruneNotebookKernelExtension : IKernelExtension
         if (File.Exists(shipped) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WorkerProgram.Variable)))
             Environment.SetEnvironmentVariable(WorkerProgram.Variable, shipped);
     }
+
+    /// <summary>
+    /// After every command (a cell, a magic, a front end's request for the variables), releases the masks and mask hooks
+    /// of models disposed meanwhile. The kernel keeps every
+    /// variable any cell assigned (each submission's script state), so a disposed model stays referenced for the whole
+    /// session and would keep its masks as long (<see cref="PruningMasks.ReleaseDisposed"/>). Language-service requests
+    /// (completions, hover, signature help, diagnostics), which arrive while typing, are left alone.
+    /// </summary>
+    private static void ReleaseMasksOfDisposedModels(CSharpKernel csharp) =>
+        csharp.AddMiddleware(async (command, context, next) =>
+        {
+            await next(command, context).ConfigureAwait(false);
+            if (command is not (RequestCompletions or RequestHoverText or RequestSignatureHelp or RequestDiagnostics))
+                PruningMasks.ReleaseDisposed();
+        });
 
     /// <summary>Registers <paramref name="renderer"/>'s HTML as the preferred formatter of each record type it supports.</summary>
     internal static void RegisterFormatters((Func<object, string?> Render, IReadOnlyList<Type> Types) renderer)

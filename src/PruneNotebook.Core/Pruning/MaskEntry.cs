@@ -34,6 +34,12 @@ internal sealed class MaskEntry(nn.Module owner, string parameterName, Tensor ma
     public Parameter Parameter => Owner.get_parameter(ParameterName)
         ?? throw new InvalidOperationException($"The pruned parameter '{ParameterName}' is no longer registered on {Owner.GetType().Name}.");
 
+    /// <summary>
+    /// Whether the parameter is gone for good: disposed, as <c>Module.Dispose</c> disposes its module's parameters. The
+    /// mask then masks nothing, and <see cref="PruningMasks.ReleaseDisposed"/> releases it.
+    /// </summary>
+    public bool ParameterDisposed => Owner.get_parameter(ParameterName) is { IsInvalid: true };
+
     /// <summary>Multiplies the parameter by its mask in place, without gradients and without bumping its autograd version.</summary>
     public void Apply()
     {

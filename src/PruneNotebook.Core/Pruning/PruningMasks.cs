@@ -21,6 +21,7 @@ public static class PruningMasks
 {
     private static readonly ConditionalWeakTable<nn.Module, Dictionary<string, MaskEntry>> Table = new();
     private static readonly ConditionalWeakTable<nn.Module, MaskGuard> Guards = new();
+    private static readonly Lock Sweeping = new();
     private static long _generation;
 
     /// <summary>Changes whenever a mask is added or removed or a model's modules change: guards re-read their masks then.</summary>
@@ -94,11 +95,74 @@ public static class PruningMasks
     }
 
     /// <summary>
+    /// Releases what the masks of disposed models hold: every mask (and the values kept for <see cref="Reset"/>) whose
+    /// parameter was disposed, as TorchSharp's <c>Module.Dispose</c> disposes its parameters, and the mask hooks of
+    /// modules with no mask left below them. Masks belong to their module weakly, so they go with it once nothing
+    /// references the module; but something may still reference a disposed model (a notebook kernel keeps every variable
+    /// any cell assigned), and then its masks would live as long as that. Runs at every change of masks; a host that
+    /// keeps user objects (the notebook extension) also calls it after each command.
+    /// </summary>
+    /// <returns>The number of masks released.</returns>
+    public static int ReleaseDisposed()
+    {
+        var released = 0;
+        lock (Sweeping)
+        {
+            foreach (var (module, entries) in Table.ToList())
+            {
+                foreach (var (parameterName, entry) in entries.Where(e => e.Value.ParameterDisposed).ToList())
+                {
+                    entries.Remove(parameterName);
+                    entry.Dispose();
+                    released++;
+                }
+                if (entries.Count == 0)
+                    Table.Remove(module);
+            }
+            if (released > 0)
+                Interlocked.Increment(ref _generation);
+            foreach (var (module, guard) in Guards.ToList())
+            {
+                if (guard.HasMasks)
+                    continue;
+                guard.Detach();
+                Guards.Remove(module);
+            }
+        }
+        return released;
+    }
+
+    /// <summary>How many masks this process holds, over every model still referenced (a leak check for hosts and soaks).</summary>
+    public static int Held
+    {
+        get
+        {
+            lock (Sweeping)
+                return Table.Sum(pair => pair.Value.Count);
+        }
+    }
+
+    /// <summary>Whether <paramref name="module"/> carries mask hooks.</summary>
+    internal static bool IsHooked(nn.Module module) => Guards.TryGetValue(module, out _);
+
+    /// <summary>How many modules carry mask hooks in this process (a leak check beside <see cref="Held"/>).</summary>
+    public static int Hooked
+    {
+        get
+        {
+            lock (Sweeping)
+                return Guards.Count();
+        }
+    }
+
+    /// <summary>
     /// Puts the mask-applying forward hooks on every module of <paramref name="model"/> from the model down to each
     /// masked parameter's owner, and takes them off modules with no mask below them. Call after masks or modules change.
+    /// Also releases the masks of disposed models (<see cref="ReleaseDisposed"/>).
     /// </summary>
     internal static void Sync(nn.Module model)
     {
+        ReleaseDisposed();
         Interlocked.Increment(ref _generation);
         var named = ModuleTree.Named(model).ToList();
         var byPath = new Dictionary<string, nn.Module>();
