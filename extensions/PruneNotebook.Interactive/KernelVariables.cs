@@ -29,6 +29,21 @@ internal static class KernelVariables
         };
     }
 
+    /// <summary>
+    /// Checks, before any work, that <paramref name="name"/> (the value of <paramref name="option"/>, e.g. <c>--result</c>)
+    /// can name the C# variable a magic stores its result in; nothing to check when it is not given.
+    /// </summary>
+    /// <exception cref="UsageException">Not a C# identifier, or a keyword.</exception>
+    public static void CheckNewName(string? name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            return;
+        var trimmed = name.Trim();
+        if (!Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(trimmed)
+            || Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(trimmed) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
+            throw new UsageException($"{option} '{trimmed}' cannot name a C# variable: expected a name such as result (letters, digits and _, not starting with a digit, not a keyword).");
+    }
+
     /// <summary>Whether <paramref name="module"/> was disposed (its native module or its parameters released).</summary>
     private static bool IsDisposed(nn.Module module)
     {

@@ -67,8 +67,8 @@ internal static class PruningMagics
             };
             context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
             RecipeLine.Show(context, command.ShowRecipe, "prune", ("amount", command.Amount), ("criterion", command.Criterion), ("scope", command.Scope),
-                ("structured", Core.Recipes.RecipeText.Flag(command.Structured)), ("dim", command.Dim), ("n", command.N), ("seed", command.Seed),
-                ("layers", RecipeLine.List(command.Layers)));
+                ("structured", Core.Recipes.RecipeText.Flag(command.Structured)), ("dim", command.Dim), ("n-m", command.NM), ("n", command.N), ("seed", command.Seed),
+                ("samples", command.Samples), ("blocksize", command.Blocksize), ("damping", command.Damping), ("layers", RecipeLine.List(command.Layers)));
         }));
     }
 

@@ -28,6 +28,7 @@ internal static class RecipeMagic
         };
         csharp.AddDirective<RecipeCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.Model, "--model");
             if (string.IsNullOrWhiteSpace(command.File))
                 throw new UsageException($"#!recipe needs a recipe file, e.g. {Example}.");
             var recipe = Recipe.Load(command.File.Trim());

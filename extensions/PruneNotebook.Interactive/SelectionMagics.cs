@@ -40,6 +40,7 @@ internal static class SelectionMagics
         };
         csharp.AddDirective<SelectFeaturesCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.Result, "--result");
             var (data, owned) = SelectionVariables.GetData(csharp, command.Data, SelectExample);
             try
             {
@@ -79,6 +80,7 @@ internal static class SelectionMagics
         };
         csharp.AddDirective<CvCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.Result, "--result");
             var (data, owned) = SelectionVariables.GetData(csharp, command.Data, CvExample);
             try
             {
@@ -122,6 +124,7 @@ internal static class SelectionMagics
             directive.Parameters.Add(parameter);
         csharp.AddDirective<SearchCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.Result, "--result");
             var (data, owned) = SelectionVariables.GetData(csharp, command.Data, SearchExample);
             try
             {

@@ -102,7 +102,8 @@ internal static class SurgeryMagics
                 Show(context, NetworkSurgery.Compress(model, options, criterion, shape, new SurgeryMeasurement(data), data), model, shape, command.ChannelsLast);
                 RecipeLine.Show(context, command.ShowRecipe, "compress", ("amount", command.Amount), ("criterion", command.Criterion), ("n", command.N),
                     ("seed", command.Seed), ("scope", command.Scope), ("round-to", command.RoundTo), ("ignore", RecipeLine.List(command.Ignore)),
-                    ("max-fraction", command.MaxFraction), ("channels-last", Core.Recipes.RecipeText.Flag(command.ChannelsLast)));
+                    ("max-fraction", command.MaxFraction), ("heads", command.Heads),
+                    ("normalized-groups", Core.Recipes.RecipeText.Flag(command.NormalizedGroups)), ("channels-last", Core.Recipes.RecipeText.Flag(command.ChannelsLast)));
             }
             finally
             {

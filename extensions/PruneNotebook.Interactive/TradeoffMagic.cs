@@ -47,6 +47,7 @@ internal static class TradeoffMagic
             directive.Parameters.Add(parameter);
         csharp.AddDirective<TradeoffCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.Result, "--result");
             var backend = SweepArguments.Backend(command, "local");
             var run = SweepArguments.RunOptions(command);
             var train = new TrainStep(MagicArguments.Integer("--fine-tune-epochs", command.FineTuneEpochs, 1), MagicArguments.Number("--lr", command.Lr, 1e-3),

@@ -49,6 +49,7 @@ internal static class TrainMagic
         };
         csharp.AddDirective<TrainCommand>(directive, (command, context) => MagicHandler.Run(command, context, () =>
         {
+            KernelVariables.CheckNewName(command.History, "--history");
             var model = KernelVariables.GetModule(csharp, command.Model, Example);
             var (train, defaultValidation) = KernelVariables.GetTrainingData(csharp, command.Data ?? "", Example);
             var validation = string.IsNullOrWhiteSpace(command.Validation)

@@ -72,14 +72,20 @@ public static class CliApp
     /// an expected failure): a wrong argument is a <see cref="UsageError"/>, a file or backend that failed a
     /// <see cref="Failure"/>, anything else a bug.
     /// </summary>
-    internal static int Report(Exception e, TextWriter error)
+    /// <param name="e">The failure.</param>
+    /// <param name="error">The error stream.</param>
+    /// <param name="running">
+    /// Whether the work had started (a recipe's steps, after the whole recipe was checked): then any expected failure,
+    /// a wrong value found by a step included, is a <see cref="Failure"/>, and an interruption says the steps before it ran.
+    /// </param>
+    internal static int Report(Exception e, TextWriter error, bool running = false)
     {
         if (!Failures.IsExpected(e))
         {
             error.WriteLine($"prunenotebook: {Failures.BugReport("The command", e)}");
             return InternalError;
         }
-        error.WriteLine($"prunenotebook: {Failures.OneLine(e)}");
-        return e is ArgumentException or FormatException ? UsageError : Failure;
+        error.WriteLine($"prunenotebook: {(running && e is OperationCanceledException ? "interrupted; the steps before it ran." : Failures.OneLine(e))}");
+        return !running && e is ArgumentException or FormatException ? UsageError : Failure;
     }
 }

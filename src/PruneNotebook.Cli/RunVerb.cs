@@ -1,7 +1,6 @@
 using System.CommandLine;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Recipes;
-using PruneNotebook.Core.Runtime;
 using PruneNotebook.Visualization;
 using Spectre.Console;
 
@@ -60,10 +59,10 @@ internal static class RunVerb
                     console.WriteLine($"{run.Name}: {run.Steps.Count} steps in {run.Seconds:F1} s" + (reportFile is null ? "" : $"; report {reportFile.FullName}"));
                 return 0;
             }
-            catch (Exception e) when (e is RecipeException or OperationCanceledException || (Failures.IsExpected(e) && e is not ArgumentException))
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                error.WriteLine($"prunenotebook: {(e is OperationCanceledException ? "interrupted; the steps before it ran." : Failures.OneLine(e))}");
-                return CliApp.Failure;
+                // A step failed while running (the steps before it ran): the one failure path, as a failure rather than a usage error.
+                return CliApp.Report(e, error, running: true);
             }
             finally
             {

@@ -63,6 +63,34 @@ public sealed class BadInputMatrixTests : IDisposable
         ("train --model lenet5 --data {dir}/mnist-huge", Failed, "1048576×1048576"),
         ("train --model lenet5 --data {dir}/mnist-gzip", Failed, "corrupt gzip data"),
         ("train --model lenet5 --data {dir}/mnist-labels", Failed, "labels"),
+        // N:M and the post-training criteria (wanda, sparsegpt) with their options.
+        ("prune --model lenet5 --n-m 2:4 --amount 0.5", Usage, "--amount 0.5 does not apply with --n-m 2:4"),
+        ("prune --model lenet5 --n-m two", Usage, "n-m"),
+        ("prune --model lenet5 --n-m 2:4 --structured", Usage, "drop --structured"),
+        ("prune --model lenet5 --amount 0.5 --samples 64", Usage, "--samples"),
+        ("prune --model lenet5 --amount 0.5 --criterion wanda", Usage, "--data"),
+        ("prune --model lenet5 --amount 0.5 --criterion wanda --data {dir}/mnist --samples 0", Usage, "--samples must be at least 1"),
+        ("prune --model lenet5 --amount 0.5 --criterion sparsegpt --data {dir}/mnist --blocksize 0", Usage, "--blocksize must be at least 1"),
+        ("prune --model lenet5 --amount 0.5 --criterion sparsegpt --data {dir}/mnist --damping -1", Usage, "--damping must be a positive fraction"),
+        ("prune --model lenet5 --amount 0.5 --criterion sparsegpt --data {dir}/mnist --damping x", Usage, "--damping 'x' is not a number"),
+        ("prune --model lenet5 --amount 0.5 --criterion wanda --data {dir}/mnist --calibration {dir}/mnist", Usage, "--calibration is another name for --data"),
+        ("prune --model lenet5 --amount 0.5 --criterion wanda --calibration {dir}/nowhere", Failed, "nowhere"),
+        ("prune --model lenet5 --amount 0.5 --criterion wanda --data {dir}/mnist --scope global", Usage, "use --scope local"),
+        // Recipes (prunenotebook run): refused before anything runs (2), or a step that fails while running (1).
+        ("run", Usage, "recipe"),
+        ("run {dir}/missing.yaml", Usage, "no such recipe file"),
+        ("run {dir}/empty.yaml", Usage, "empty.yaml"),
+        ("run {dir}/malformed.yaml", Usage, "not valid YAML or JSON"),
+        ("run {dir}/unknownstep.yaml", Usage, ":3: prun: unknown step"),
+        ("run {dir}/unknownkey.yaml", Usage, ":3: prune.bogus: unknown key"),
+        ("run {dir}/badvalue.yaml", Usage, ":3: prune.amount"),
+        ("run {dir}/badcriterion.yaml", Usage, "magic"),
+        ("run {dir}/nomodel.yaml", Usage, "model"),
+        ("run {dir}/savenowhere.yaml", Usage, "no/such/folder"),
+        ("run {dir}/lenet.yaml --output xml", Usage, "xml"),
+        ("run {dir}/lenet.yaml --report {dir}/no/such/report.html", Usage, "does not exist"),
+        ("run {dir}/toomany.yaml", Failed, ":3: prune: amount=100000 should be smaller than the number of parameters to prune=840"),
+        ("run {dir}/corruptdata.yaml", Failed, "corrupt gzip data"),
         // Sweep specs: missing, empty, malformed, unknown fields and values.
         ("sweep create {dir}/missing.json --dir {dir}/s1", Failed, "missing.json"),
         ("sweep create {dir}/empty.json --dir {dir}/s2", Failed, "empty.json"),
@@ -144,6 +172,21 @@ public sealed class BadInputMatrixTests : IDisposable
         Mnist("mnist-gzip", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         Mnist("mnist-labels", validImages, Idx(0x08, [11], labels[..11]));
 
+        foreach (var (name, text) in new[]
+        {
+            ("empty.yaml", ""),
+            ("malformed.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9\n"),
+            ("unknownstep.yaml", "steps:\n  - model: lenet5\n  - prun: {amount: 0.9}\n"),
+            ("unknownkey.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9, bogus: 1}\n"),
+            ("badvalue.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: lots}\n"),
+            ("badcriterion.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: magic}\n"),
+            ("nomodel.yaml", "steps:\n  - prune: {amount: 0.5}\n"),
+            ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
+            ("lenet.yaml", "steps:\n  - model: lenet5\n"),
+            ("toomany.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 100000, layers: [fc3]}\n"),
+            ("corruptdata.yaml", "steps:\n  - model: lenet5\n  - data: {name: fashion-mnist, directory: mnist-gzip}\n  - train: {epochs: 1}\n"),
+        })
+            File.WriteAllText(In(name), text);
         File.WriteAllText(In("empty.json"), "");
         File.WriteAllText(In("malformed.json"), "{ \"name\": \"x\", \"trials\": [ { \"model\": ");
         File.WriteAllText(In("notrials.json"), "{ \"name\": \"x\", \"trials\": [] }");

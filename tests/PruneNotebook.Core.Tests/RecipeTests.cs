@@ -43,6 +43,31 @@ public sealed class RecipeTests : IDisposable
     }
 
     [Fact]
+    public void A_prune_step_with_an_n_m_pattern_and_a_compress_step_with_heads_run_as_their_magics_do()
+    {
+        // What #!prune --n-m 2:4 --show-recipe and #!compress --heads 1 --show-recipe print, replayed.
+        nn.Module<Tensor, Tensor>? kept = null;
+        Recipe.Load(Write("nm.yaml", "steps:\n  - model: lenet5\n  - prune: {n-m: '2:4', layers: [fc1, fc2]}\n"))
+            .Run(new RecipeRunOptions { KeepModel = m => kept = m });
+        using (var model = kept!)
+            foreach (var name in new[] { "fc1.weight", "fc2.weight" })
+            {
+                // Exactly 2 of every 4 consecutive inputs of every row are zero.
+                using var zeros = PruningMasks.Get(model, name)!.eq(0).reshape(-1, 4).sum(1);
+                Assert.True(zeros.eq(2).all().item<bool>(), name);
+            }
+        Recipe.Load(Write("heads.yaml", "steps:\n  - model: tinyvit\n  - compress: {amount: 0, heads: 1, criterion: l2}\n"))
+            .Run(new RecipeRunOptions { KeepModel = m => kept = m });
+        using (var vit = (TinyViT)kept!)
+        using (var fresh = new TinyViT())
+            Assert.Equal(fresh.Blocks.Select(b => b.Attention.Heads - 1), vit.Blocks.Select(b => b.Attention.Heads));
+        Assert.Equal("3: prune.samples: expected a number, got a list.",
+            Refusal("steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: wanda, samples: [1]}\n"));
+        Assert.Equal("3: compress.heads: --heads: amount=-1 should either be a float in the range [0, 1] or a non-negative integer.",
+            Refusal("steps:\n  - model: tinyvit\n  - compress: {amount: 0, heads: -1}\n"));
+    }
+
+    [Fact]
     public void An_unknown_step_is_refused_with_the_known_ones()
     {
         Assert.Equal("3: prun: unknown step: expected one of model, data, train, prune, compress, trim, drop-layers, fold-bn, evaluate, summary, save, report.",
@@ -52,7 +77,7 @@ public sealed class RecipeTests : IDisposable
     [Fact]
     public void An_unknown_key_names_the_keys_the_step_takes()
     {
-        Assert.Equal("4: prune.method: unknown key: a 'prune' step takes amount, criterion, scope, structured, dim, n, seed, layers.",
+        Assert.Equal("4: prune.method: unknown key: a 'prune' step takes amount, n-m, criterion, scope, structured, dim, n, seed, samples, blocksize, damping, layers.",
             Refusal("steps:\n  - model: lenet5\n  - prune:\n      method: l1\n      amount: 0.9\n  - save: out.bin\n"));
     }
 
@@ -117,7 +142,7 @@ public sealed class RecipeTests : IDisposable
     public void Json_recipes_are_read_by_the_same_parser_with_lines()
     {
         var message = Refusal("{\n  \"steps\": [\n    {\"model\": \"lenet5\"},\n    {\"prune\": {\"amount\": 0.9, \"scop\": \"global\"}}\n  ]\n}\n", "bad.json");
-        Assert.Equal("4: prune.scop: unknown key: a 'prune' step takes amount, criterion, scope, structured, dim, n, seed, layers.", message);
+        Assert.Equal("4: prune.scop: unknown key: a 'prune' step takes amount, n-m, criterion, scope, structured, dim, n, seed, samples, blocksize, damping, layers.", message);
         var recipe = Recipe.Parse("{\"name\": \"j\", \"steps\": [{\"model\": {\"name\": \"lenet5\", \"seed\": 3}}, {\"prune\": {\"amount\": 0.9, \"scope\": \"global\"}}]}", "ok.json");
         Assert.Equal(["model", "prune"], recipe.Steps.Select(s => s.Kind));
         Assert.Equal(3, ((ModelRecipeStep)recipe.Steps[0]).Seed);

@@ -90,6 +90,47 @@ public sealed class BadInputMatrixTests : KernelTestBase
         ("#!compress model --amount 7", "amount=7 should be smaller than the number of units of 'conv1'=6"),
         ("#!compress model --amount 1.0", "Compressing would remove all 6 units of 'conv1'"),
         ("#!compress model --amount -1", "amount=-1"),
+        // The options of N:M, the post-training criteria (wanda, sparsegpt), attention heads and --show-recipe.
+        ("#!prune model --n-m 2:4 --amount 0.5", "--amount 0.5 does not apply with --n-m 2:4"),
+        ("#!prune model --n-m two", "n-m"),
+        ("#!prune model --n-m 4:2", "n-m"),
+        ("#!prune model --n-m 0:4", "n-m"),
+        ("#!prune model --n-m 2:4 --structured", "drop --structured"),
+        ("#!prune model --n-m 2:4 --scope global", "drop --scope"),
+        ("#!prune model --n-m 2:4 --layers conv1", "conv1"),
+        ("#!prune model --amount 0.5 --samples 64", "--samples"),
+        ("#!prune model --amount 0.5 --criterion wanda", "--data"),
+        ("#!prune model --amount 0.5 --criterion wanda --data samples --samples 0", "--samples"),
+        ("#!prune model --amount 0.5 --criterion wanda --data samples --samples lots", "--samples"),
+        ("#!prune model --amount 0.5 --criterion wanda --data samples --blocksize 64", "--blocksize"),
+        ("#!prune model --amount 0.5 --criterion sparsegpt --data samples --blocksize 0", "--blocksize"),
+        ("#!prune model --amount 0.5 --criterion sparsegpt --data samples --damping -1", "--damping"),
+        ("#!prune model --amount 0.5 --criterion sparsegpt --data samples --damping x", "--damping"),
+        ("#!prune model --amount 0.5 --criterion wanda --data samples --calibration samples", "--calibration is another name for --data"),
+        ("#!prune model --amount 0.5 --criterion wanda --calibration nosuch", "No C# variable named 'nosuch'"),
+        ("#!prune model --amount 0.5 --calibration samples", "criteria that measure on data"),
+        ("#!prune model --amount 0.5 --criterion wanda --data samples --scope global", "use --scope local"),
+        ("#!prune model --amount 10 --criterion wanda --data samples", "as a fraction"),
+        ("#!prune model --amount 0.5 --criterion sparsegpt --data images3", "shape"),
+        ("#!prune model --amount 0.5 --criterion wanda --data nansamples", "NaN"),
+        ("#!compress model --amount 0.5 --heads lots", "--heads"),
+        ("#!compress model --amount 0.5 --heads -1", "--heads"),
+        ("#!compress model --amount 0.5 --heads 1.5", "--heads"),
+        ("#!compress model --amount 0 --heads 1", "attention"),
+        ("#!compress model --amount 0.5 --criterion magic --show-recipe", "Unknown --criterion 'magic'"),
+        // Recipes: missing, empty, malformed, unknown steps and keys, bad values, a variable name that cannot be one.
+        ("#!recipe", "--file"),
+        ("#!recipe {dir}/missing.yaml", "missing.yaml"),
+        ("#!recipe {dir}/empty.yaml", "empty.yaml"),
+        ("#!recipe {dir}/malformed.yaml", "not valid YAML or JSON"),
+        ("#!recipe {dir}/unknownstep.yaml", ":3: prun: unknown step"),
+        ("#!recipe {dir}/unknownkey.yaml", ":3: prune.bogus: unknown key"),
+        ("#!recipe {dir}/badvalue.yaml", ":3: prune.amount"),
+        ("#!recipe {dir}/badcriterion.yaml", "magic"),
+        ("#!recipe {dir}/nomodel.yaml", "model"),
+        ("#!recipe {dir}/savenowhere.yaml", "no/such/folder"),
+        ("#!recipe {dir}/lenet.yaml --model 1abc", "1abc"),
+        ("#!recipe {dir}/lenet.yaml --model \"two words\"", "two words"),
         // Files: missing, empty, truncated, corrupted, of another version.
         ("#!train mlp --data samples --resume --checkpoint {dir}/empty.ckpt", "empty.ckpt"),
         ("#!train mlp --data samples --resume --checkpoint {dir}/truncated.ckpt", "truncated.ckpt"),
@@ -170,6 +211,21 @@ public sealed class BadInputMatrixTests : KernelTestBase
         using (var model = new LeNet5())
         using (var train = new TensorDataset(randn([16, 1, 28, 28], generator: generator), randint(10, [16], generator: generator)))
             new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 16, CheckpointPath: lenet5)).Fit(model, train);
+
+        // Recipes, each broken in one way.
+        foreach (var (name, text) in new[]
+        {
+            ("empty.yaml", ""),
+            ("malformed.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9\n"),
+            ("unknownstep.yaml", "steps:\n  - model: lenet5\n  - prun: {amount: 0.9}\n"),
+            ("unknownkey.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9, bogus: 1}\n"),
+            ("badvalue.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: lots}\n"),
+            ("badcriterion.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: magic}\n"),
+            ("nomodel.yaml", "steps:\n  - prune: {amount: 0.5}\n"),
+            ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
+            ("lenet.yaml", "steps:\n  - model: lenet5\n"),
+        })
+            await File.WriteAllTextAsync(System.IO.Path.Combine(dir, name), text);
     }
 
     private static LeNet300_100 WithWeight(float value)

@@ -100,6 +100,14 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
             compress.Last(v => v.MimeType == "text/plain").Value);
         var trim = await Displayed("#!trim model --show-recipe");
         Assert.Equal("- trim", trim.Last(v => v.MimeType == "text/plain").Value);
+        // The options added for N:M, the post-training criteria and attention heads are part of the step too.
+        var pattern = await Displayed("#!prune mlp --n-m 2:4 --layers fc1 --show-recipe");
+        Assert.Equal("- prune: {n-m: '2:4', layers: [fc1]}", pattern.Last(v => v.MimeType == "text/plain").Value);
+        var wanda = await Displayed("#!prune mlp --amount 0.5 --criterion wanda --data samples --samples 16 --layers fc2 --show-recipe");
+        Assert.Equal("- prune: {amount: 0.5, criterion: wanda, samples: 16, layers: [fc2]}", wanda.Last(v => v.MimeType == "text/plain").Value);
+        await Kernel.SendAsync(new SubmitCode("var vit = new PruneNotebook.Core.Models.TinyViT(dim: 16, depth: 2, heads: 4, mlpHidden: 32, patch: 7);"));
+        var heads = await Displayed("#!compress vit --amount 0 --heads 1 --normalized-groups --show-recipe");
+        Assert.Equal("- compress: {amount: 0, heads: 1, normalized-groups: true}", heads.Last(v => v.MimeType == "text/plain").Value);
         var none = await Displayed("#!prune model --amount 0.1");
         Assert.DoesNotContain(none, v => v.MimeType == "text/plain");
 

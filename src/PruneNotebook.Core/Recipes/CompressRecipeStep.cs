@@ -11,7 +11,7 @@ namespace PruneNotebook.Core.Recipes;
 /// <c>compress</c>: removes the least important channels and neurons of every coupled group
 /// (<see cref="NetworkSurgery.Compress"/>), with <c>#!compress</c>'s options and defaults: <c>amount</c> (required),
 /// <c>criterion</c> (l1), <c>n</c>, <c>seed</c>, <c>scope</c> (local), <c>round-to</c> (1), <c>ignore</c>,
-/// <c>max-fraction</c> (1), <c>channels-last</c>. Criteria that measure on data use the data's test split, as
+/// <c>max-fraction</c> (1), <c>heads</c>, <c>normalized-groups</c>, <c>channels-last</c>. Criteria that measure on data use the data's test split, as
 /// <c>#!compress --data</c> with a FashionMnist does.
 /// </summary>
 public sealed record CompressRecipeStep : SurgeryRecipeStep
@@ -26,6 +26,8 @@ public sealed record CompressRecipeStep : SurgeryRecipeStep
         RoundTo = options.Integer("round-to", 1) ?? 1;
         Ignore = options.Names("ignore");
         MaxFraction = options.Number("max-fraction") ?? 1;
+        Heads = options.Text("heads", "a fraction or count of heads such as 0.5 or 1");
+        NormalizedGroups = options.Flag("normalized-groups");
     }
 
     /// <inheritdoc />
@@ -52,6 +54,12 @@ public sealed record CompressRecipeStep : SurgeryRecipeStep
     /// <summary>The most any one layer may lose.</summary>
     public double MaxFraction { get; }
 
+    /// <summary>Attention heads to remove, as <c>--heads</c> reads it (a fraction or a count); <c>null</c> keeps every head.</summary>
+    public string? Heads { get; }
+
+    /// <summary>Whether groups a LayerNorm normalises may lose units too (<c>--normalized-groups</c>).</summary>
+    public bool NormalizedGroups { get; }
+
     internal override void Check(RecipeCheck check)
     {
         base.Check(check);
@@ -68,7 +76,8 @@ public sealed record CompressRecipeStep : SurgeryRecipeStep
         }
         catch (ArgumentException e)
         {
-            throw RecipeErrors.AtKey(this, e.Message, e.Message.Contains("maximum fraction", StringComparison.Ordinal) ? "max-fraction" : null);
+            throw RecipeErrors.AtKey(this, e.Message, e.Message.Contains("maximum fraction", StringComparison.Ordinal) ? "max-fraction"
+                : e.Message.StartsWith("--heads", StringComparison.Ordinal) ? "heads" : null);
         }
     }
 
@@ -85,5 +94,6 @@ public sealed record CompressRecipeStep : SurgeryRecipeStep
         }
     }
 
-    private CompressionOptions Options() => new(PruneRequest.ParseAmount(Amount), PruneRequest.ParseScope(Scope), Ignore, MaxFraction, RoundTo);
+    private CompressionOptions Options() => new(PruneRequest.ParseAmount(Amount), PruneRequest.ParseScope(Scope), Ignore, MaxFraction, RoundTo,
+        CompressionOptions.ParseHeads(Heads), NormalizedGroups);
 }

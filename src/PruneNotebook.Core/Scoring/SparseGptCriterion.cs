@@ -29,7 +29,7 @@ public sealed class SparseGptCriterion(int blockSize = 128, double damping = 0.0
     public double Damping { get; } = damping > 0 && double.IsFinite(damping) ? damping : throw new ArgumentOutOfRangeException(nameof(damping), damping, "--damping must be a positive fraction, e.g. 0.01.");
 
     /// <summary>Calibration examples used.</summary>
-    public int Samples { get; } = samples >= 1 ? samples : throw new ArgumentOutOfRangeException(nameof(samples), samples, "SparseGPT needs at least one calibration example.");
+    public int Samples { get; } = samples >= 1 ? samples : throw new ArgumentOutOfRangeException(nameof(samples), samples, $"--samples must be at least 1 (calibration examples for sparsegpt), got {samples}.");
 
     /// <inheritdoc />
     public string Name => "sparsegpt";

@@ -15,7 +15,7 @@ namespace PruneNotebook.Core.Scoring;
 public sealed class WandaCriterion(int samples = CalibrationPass.DefaultSamples) : IRowComparedCriterion, ISequentiallyCalibratedCriterion
 {
     /// <summary>Calibration examples used.</summary>
-    public int Samples { get; } = samples >= 1 ? samples : throw new ArgumentOutOfRangeException(nameof(samples), samples, "Wanda needs at least one calibration example.");
+    public int Samples { get; } = samples >= 1 ? samples : throw new ArgumentOutOfRangeException(nameof(samples), samples, $"--samples must be at least 1 (calibration examples for wanda), got {samples}.");
 
     /// <inheritdoc />
     public string Name => "wanda";

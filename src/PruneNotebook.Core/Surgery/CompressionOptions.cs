@@ -40,13 +40,14 @@ public sealed record CompressionOptions(
     {
         var options = new CompressionOptions(PruneRequest.ParseAmount(amount), PruneRequest.ParseScope(scope), Hosting.OptionValues.List(ignore),
             Hosting.OptionValues.Number("--max-fraction", maxFraction, 1), Hosting.OptionValues.Integer("--round-to", roundTo, 1),
-            HeadAmount(heads), normalizedGroups);
+            ParseHeads(heads), normalizedGroups);
         options.Validate();
         return options;
     }
 
     /// <summary>The <c>--heads</c> amount, or <c>null</c> when not given.</summary>
-    private static PruningAmount? HeadAmount(string? text)
+    /// <exception cref="ArgumentException">Not a number, a fraction outside [0, 1] or a negative count; the message names <c>--heads</c>.</exception>
+    public static PruningAmount? ParseHeads(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
             return null;
@@ -57,6 +58,11 @@ public sealed record CompressionOptions(
         catch (FormatException e)
         {
             throw new ArgumentException("--heads: " + e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // A negative count or a fraction outside [0, 1]: name the option, as --amount's message does.
+            throw new ArgumentException("--heads: " + e.Message.Split(" (Parameter '", 2)[0]);
         }
     }
 
