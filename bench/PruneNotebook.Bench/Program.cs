@@ -29,8 +29,10 @@ const string Usage = """
                           --finetune-epochs F (default 1)  --examples M (each split's first M images; default all)
       posttraining
                  CharGpt: magnitude vs Wanda scoring of every Linear weight (Wanda's calibration pass apart), SparseGPT at
-                 50 % on every Linear layer, beside the papers' code in PyTorch
-                 options: --threads N (default 2)  --repeats R (default 3)
+                 50 % on every Linear layer, beside the papers' code in PyTorch; then CharGpt trained on the fortunes
+                 corpus and pruned one-shot at 50 % and 2:4 by magnitude, Wanda and SparseGPT: validation perplexity,
+                 beside the papers' code pruning the same trained weights
+                 options: --threads N (default 2)  --repeats R (default 3)  --steps S (training steps; default 1500, 0 skips)
       sweeps     a 12-configuration MLP grid search on wine: sequential vs today's in-process parallel trials vs a local
                  pool of worker processes; the per-trial overhead of a worker process; a 4-trial Slurm array vs the pool
                  options: --workers W (default 2)  --repeats R (default 3)  --threads N (in-process runs; default: cores)

@@ -3,8 +3,8 @@
 2 pre-norm blocks with separate q/k/v/out Linear layers and a 256-wide GELU MLP, final LayerNorm, head 64 -> 96; random
 weights, timing only) and 128 calibration windows of 64 tokens: magnitude scoring (|W|) of every Linear weight,
 Wanda's calibration pass (forward pre-hooks summing x_j^2) and its scoring (|W| * sqrt(norm)), and SparseGPT at 50 %
-on every Linear layer in order, each on the inputs of the already pruned layers (the paper's fasterprune, block 128,
-damping 0.01). Prints one JSON line of median seconds.
+on every Linear layer, block by block as the paper's code does (each block's Hessians from one pass of that block over
+the outputs of the already pruned blocks; fasterprune, block 128, damping 0.01). Prints one JSON line of median seconds.
 Run with Debian's PyTorch: /usr/bin/python3 bench/python/posttraining.py --threads 2 --repeats 3
 """
 import argparse
@@ -139,10 +139,18 @@ def main():
         pruned.load_state_dict(model.state_dict())
 
         def sparsegpt():
-            for name, module in linears(pruned):
-                H = gather(pruned, x, [(name, module)], gram=True)[name][1]
-                with torch.no_grad():
-                    module.weight.copy_(fasterprune(module.weight.detach(), H, 0.5))
+            # As the paper's code (prune_sparsegpt): block by block, each block's Hessians from one pass of that block
+            # over the outputs of the already pruned blocks before it; then the head on the final LayerNorm's outputs.
+            with torch.no_grad():
+                inps = pruned.tokens(x) + pruned.position[: x.shape[1]]
+                for block in pruned.blocks:
+                    layers = [(n, m) for n, m in block.named_modules() if isinstance(m, nn.Linear)]
+                    stats = gather(block, inps, layers, gram=True)
+                    for name, module in layers:
+                        module.weight.copy_(fasterprune(module.weight.detach(), stats[name][1], 0.5))
+                    inps = torch.cat([block(batch) for batch in inps.split(32)])
+                H = gather(pruned.head, pruned.norm(inps), [("", pruned.head)], gram=True)[""][1]
+                pruned.head.weight.copy_(fasterprune(pruned.head.weight.detach(), H, 0.5))
         runs["sparsegpt_s"].append(timed(sparsegpt))
     print(json.dumps({k: statistics.median(v) for k, v in runs.items()} | {"torch": torch.__version__, "layers": len(layers)}))
 
