@@ -129,14 +129,16 @@ return kernelEnd.Rss - warm.Rss <= 50 && cliEnd.Rss - cliWarm.Rss <= 50 && !kept
 // method of its own so that no local of the loop keeps the model.
 static async Task<WeakReference> Cycle(CompositeKernel kernel, CSharpKernel csharp, IReadOnlyList<string> magics, bool redeclare)
 {
-    var model = new LeNet5();
+    LeNet5? model = new LeNet5();
+    var weak = new WeakReference(model);
     await Assign(csharp, model, redeclare);
     foreach (var magic in magics)
         Fail(await kernel.SendAsync(new SubmitCode(magic)), magic);
     model.Dispose();
+    model = null; // a local that lives across awaits is a field of this method's state machine, which its task keeps
     await Assign(csharp, null, redeclare);
     Fail(await kernel.SendAsync(new RequestValueInfos(csharp.Name)), "asking for the kernel's variables");
-    return new WeakReference(model);
+    return weak;
 }
 
 static async Task Assign(CSharpKernel csharp, LeNet5? model, bool redeclare)
