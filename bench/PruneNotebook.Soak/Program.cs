@@ -115,12 +115,12 @@ var cliEnd = Snapshot();
 cliWarm ??= cliEnd;
 Directory.Delete(folder, recursive: true);
 
-Console.WriteLine($"kernel: RSS {kernelEnd.Rss - warm!.Rss:+0;-0} MB from cycle 20 to {cycles} (goal ≤ 50; malloc used {kernelEnd.MallocUsed - warm.MallocUsed:+0;-0} MB, " +
-                  $"malloc free {kernelEnd.MallocFree - warm.MallocFree:+0;-0} MB, managed {kernelEnd.Managed - warm.Managed:+0.0;-0.0} MB), tensor count {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start, " +
+Console.WriteLine($"kernel: RSS {Delta(kernelEnd.Rss - warm!.Rss)} MB from cycle 20 to {cycles} (goal ≤ 50; malloc used {Delta(kernelEnd.MallocUsed - warm.MallocUsed)} MB, " +
+                  $"malloc free {Delta(kernelEnd.MallocFree - warm.MallocFree)} MB, managed {kernelEnd.Managed - warm.Managed:+0.0;-0.0} MB), tensor count {kernelEnd.Tensors - baseline.Tensors:+0;-0} against the start, " +
                   $"{disposed.Count(r => r.IsAlive)} of {disposed.Count} disposed models still reachable (goal 0{(redeclare ? "; the kernel's script state keeps them with --redeclare" : "")}), " +
                   $"masks {kernelEnd.Masks - baseline.Masks:+0;-0} and hooked modules {kernelEnd.Hooked - baseline.Hooked:+0;-0} against the start (goal 0)");
-Console.WriteLine($"command line: RSS {cliEnd.Rss - cliWarm!.Rss:+0;-0} MB from run 20 to {cycles} (goal ≤ 50; malloc used {cliEnd.MallocUsed - cliWarm.MallocUsed:+0;-0} MB, " +
-                  $"malloc free {cliEnd.MallocFree - cliWarm.MallocFree:+0;-0} MB), tensor count {cliEnd.Tensors - cliBaseline.Tensors:+0;-0} against the start, " +
+Console.WriteLine($"command line: RSS {Delta(cliEnd.Rss - cliWarm!.Rss)} MB from run 20 to {cycles} (goal ≤ 50; malloc used {Delta(cliEnd.MallocUsed - cliWarm.MallocUsed)} MB, " +
+                  $"malloc free {Delta(cliEnd.MallocFree - cliWarm.MallocFree)} MB), tensor count {cliEnd.Tensors - cliBaseline.Tensors:+0;-0} against the start, " +
                   $"masks {cliEnd.Masks - cliBaseline.Masks:+0;-0} against the start (goal 0)");
 var kept = kernelEnd.Masks != baseline.Masks || kernelEnd.Hooked != baseline.Hooked || cliEnd.Masks != cliBaseline.Masks || (!redeclare && disposed.Any(r => r.IsAlive));
 return kernelEnd.Rss - warm.Rss <= 50 && cliEnd.Rss - cliWarm.Rss <= 50 && !kept ? 0 : 1;
@@ -129,14 +129,16 @@ return kernelEnd.Rss - warm.Rss <= 50 && cliEnd.Rss - cliWarm.Rss <= 50 && !kept
 // method of its own so that no local of the loop keeps the model.
 static async Task<WeakReference> Cycle(CompositeKernel kernel, CSharpKernel csharp, IReadOnlyList<string> magics, bool redeclare)
 {
-    var model = new LeNet5();
+    LeNet5? model = new LeNet5();
+    var weak = new WeakReference(model);
     await Assign(csharp, model, redeclare);
     foreach (var magic in magics)
         Fail(await kernel.SendAsync(new SubmitCode(magic)), magic);
     model.Dispose();
+    model = null; // a local that lives across awaits is a field of this method's state machine, which its task keeps
     await Assign(csharp, null, redeclare);
     Fail(await kernel.SendAsync(new RequestValueInfos(csharp.Name)), "asking for the kernel's variables");
-    return new WeakReference(model);
+    return weak;
 }
 
 static async Task Assign(CSharpKernel csharp, LeNet5? model, bool redeclare)
@@ -146,6 +148,9 @@ static async Task Assign(CSharpKernel csharp, LeNet5? model, bool redeclare)
     else
         csharp.ScriptState.GetVariable("m").Value = model;
 }
+
+// A change in whole megabytes with its sign; no "-0" for a value just below zero.
+static string Delta(double megabytes) => ((long)Math.Round(megabytes)).ToString("+0;-0;0", CultureInfo.InvariantCulture);
 
 static void Fail(KernelCommandResult result, string what)
 {
