@@ -102,7 +102,8 @@ public sealed class Trainer
                     var watch = Stopwatch.StartNew();
                     var (trainLoss, trainAccuracy, penalty) = loop.Run(epoch, trainSet);
                     watch.Stop();
-                    var evaluation = validationSet is null ? null : Evaluate(model, validationSet, device: device);
+                    // Interrupting validation stops the run too: the epoch is then not recorded nor checkpointed.
+                    var evaluation = validationSet is null ? null : Evaluate(model, validationSet, device: device, cancellationToken: cancellationToken);
                     var metrics = new EpochMetrics(epoch, trainLoss, evaluation?.Loss, evaluation?.Accuracy, watch.Elapsed.TotalSeconds,
                         run.LearningRates.Count > 0 ? run.LearningRates[^1] : Options.LearningRate, trainAccuracy, penalty);
                     run.Epochs.Add(metrics);
@@ -187,8 +188,11 @@ public sealed class Trainer
     /// <param name="data">The examples.</param>
     /// <param name="batchSize">Examples per forward pass.</param>
     /// <param name="device">Device to evaluate on; default: the model's device.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
     /// <exception cref="ArgumentException">The dataset is empty or the batch size is not positive.</exception>
-    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data, int batchSize = 1000, Device? device = null)
+    /// <exception cref="OperationCanceledException">Cancelled; the model's training mode is restored.</exception>
+    public static Evaluation Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset data, int batchSize = 1000, Device? device = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -209,6 +213,12 @@ public sealed class Trainer
             foreach (var (features, labels) in data.Batches(batchSize))
             {
                 using var scope = NewDisposeScope();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    features.Dispose();
+                    labels.Dispose();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var x = features.to(device);
                 var y = labels.to(device);
                 var logits = model.call(x);
