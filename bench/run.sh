@@ -2,7 +2,7 @@
 # Runs the benchmarks side by side with PyTorch (Debian's python3-torch, run with /usr/bin/python3).
 #   bash bench/run.sh                      every benchmark with its defaults
 #   bash bench/run.sh training [options]   one benchmark (see: dotnet run --project bench/PruneNotebook.Bench -- --help)
-#   bash bench/run.sh soak [--cycles N]     the leak soak only (default 200 cycles)
+#   bash bench/run.sh soak [--cycles N] [--without-magics] [--redeclare]   the leak soak only (default 200 cycles)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
