@@ -153,9 +153,13 @@ public static class SweepBenchmark
             for (var i = 0; i <= repeats; i++)
             {
                 var again = SweepDirectory.Create(Path.Combine(scratch, $"overhead-warm-{i}"), spec);
-                var wall = Seconds(() => SweepRunner.Run(again, pool, new SweepRunOptions(Trials: [i])).EnsureSucceeded());
+                // One trial of the sweep runs, so the sweep as a whole is unfinished: check that trial's own result.
+                var wall = Seconds(() => SweepRunner.Run(again, pool, new SweepRunOptions(Trials: [i])));
+                var result = again.ReadResult(i);
+                if (result?.Status != TrialOutcome.Done)
+                    throw new InvalidOperationException($"trial {i} on the warm worker did not finish: {result?.Error ?? "no result"}");
                 if (i > 0)
-                    warmOverheads.Add(wall - again.ReadResult(i)!.Seconds);
+                    warmOverheads.Add(wall - result.Seconds);
             }
         }
         Console.WriteLine($"Per-trial overhead of a worker process ({program.FileName} {string.Join(' ', program.Prefix)}), median of {repeats}");
