@@ -30,16 +30,19 @@ internal static class SurgeryVerbs
         var roundTo = new Option<string?>("--round-to") { Description = "Round kept counts to a multiple of this, e.g. 8." };
         var ignore = new Option<string?>("--ignore") { Description = "Comma-separated layers to keep whole, e.g. fc3." };
         var maxFraction = new Option<string?>("--max-fraction") { Description = "The most any one layer may lose, e.g. 0.8 (default 1)." };
-        var command = new Command("compress", "Remove the least important channels/neurons of every coupled group and rebuild the layers smaller (#!compress).")
+        var heads = new Option<string?>("--heads") { Description = "Attention heads to remove: a fraction of each attention layer's heads (0.5) or a count (1); --amount 0 removes heads only." };
+        var normalizedGroups = new Option<bool>("--normalized-groups") { Description = "Also cut groups a LayerNorm normalises (a transformer's residual stream)." };
+        var command = new Command("compress", "Remove the least important channels/neurons (and attention heads) of every coupled group and rebuild the layers smaller (#!compress).")
         {
-            amount, scope, roundTo, ignore, maxFraction,
+            amount, scope, roundTo, ignore, maxFraction, heads, normalizedGroups,
         };
         criterion.AddTo(command);
         common.AddTo(command);
         command.SetAction(parsed =>
         {
             var output = common.Output.Open(parsed, console, "compress");
-            var options = CompressionOptions.Parse(parsed.GetValue(amount), parsed.GetValue(scope), parsed.GetValue(ignore), parsed.GetValue(maxFraction), parsed.GetValue(roundTo));
+            var options = CompressionOptions.Parse(parsed.GetValue(amount), parsed.GetValue(scope), parsed.GetValue(ignore), parsed.GetValue(maxFraction), parsed.GetValue(roundTo),
+                parsed.GetValue(heads), parsed.GetValue(normalizedGroups));
             var useData = common.UsesData(parsed);
             var chosen = Criteria.Create(criterion.Name(parsed), criterion.Arguments(parsed), CriterionUse.Groups, dataGiven: useData);
             try

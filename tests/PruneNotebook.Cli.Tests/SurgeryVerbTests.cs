@@ -74,6 +74,22 @@ public sealed class SurgeryVerbTests : IDisposable
     }
 
     [Fact]
+    public void Compress_removes_attention_heads_of_a_transformer_as_the_core_call_does()
+    {
+        var weights = Saved("tinyvit", 2);
+        var result = Result("compress", "--model", "tinyvit", "--weights", weights, "--amount", "0.5", "--heads", "0.5");
+
+        using var network = Load("tinyvit", weights);
+        var expected = NetworkSurgery.Compress(network, CompressionOptions.Parse("0.5", heads: "0.5"), Criteria.Create("l1", null, CriterionUse.Groups), [1, 1, 28, 28]);
+        Assert.Equal(138_890, (long)result["before"]!["parameters"]!);
+        Assert.Equal(72_714, (long)result["after"]!["parameters"]!);   // half of every block's heads and MLP units (notebook 07)
+        Assert.Equal(expected.After.Parameters, (long)result["after"]!["parameters"]!);
+        Assert.Equal(expected.After.Macs, (long)result["after"]!["macs"]!);
+        Assert.Equal(expected.Layers.Select(l => (l.Name, l.OutputsAfter)),
+            result["layers"]!.AsArray().Select(l => ((string)l!["name"]!, (long)l["outputsAfter"]!)));
+    }
+
+    [Fact]
     public void Trim_removes_the_units_structured_pruning_zeroed_in_a_saved_model()
     {
         var pruned = Path.Combine(_folder, "units.bin");
@@ -125,6 +141,8 @@ public sealed class SurgeryVerbTests : IDisposable
     [InlineData("--count 'two' is not a whole number", "drop-layers", "--model", "resnet20", "--count", "two")]
     [InlineData("Argument 'yaml' not recognized", "trim", "--model", "lenet5", "--output", "yaml")]
     [InlineData("Option '--amount' is required", "compress", "--model", "lenet5")]
+    [InlineData("--heads: ", "compress", "--model", "tinyvit", "--amount", "0", "--heads", "1.5")]
+    [InlineData("--heads: ", "compress", "--model", "tinyvit", "--amount", "0", "--heads", "half")]
     public void Usage_errors_are_one_line_and_exit_code_2(string expected, params string[] args)
     {
         var (code, output, error) = Run(args);
