@@ -111,7 +111,7 @@ public sealed class BadInputMatrixTests : KernelTestBase
         ("#!prune model --amount 0.5 --calibration samples", "criteria that measure on data"),
         ("#!prune model --amount 0.5 --criterion wanda --data samples --scope global", "use --scope local"),
         ("#!prune model --amount 10 --criterion wanda --data samples", "as a fraction"),
-        ("#!prune model --amount 0.5 --criterion sparsegpt --data images3", "shape"),
+        ("#!prune model --amount 0.5 --criterion sparsegpt --data images3", "The calibration data (examples of shape (3, 32, 32), Float32) does not fit"),
         ("#!prune model --amount 0.5 --criterion wanda --data nansamples", "NaN"),
         ("#!compress model --amount 0.5 --heads lots", "--heads"),
         ("#!compress model --amount 0.5 --heads -1", "--heads"),

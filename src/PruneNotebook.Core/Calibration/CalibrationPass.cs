@@ -108,8 +108,9 @@ public static class CalibrationPass
                 {
                     model.call(batch.to(device));
                 }
-                catch (Exception e) when (e is not ArgumentException)
+                catch (Exception e)
                 {
+                    // Also TorchSharp's own ArgumentExceptions (a Conv2d given 3 channels where it has 1): say that the calibration data is what does not fit.
                     throw new ArgumentException($"The calibration data (examples of shape ({string.Join(", ", data.ExampleShape)}), {data.Features.dtype}) does not fit {model.GetType().Name}: {e.Message.Split('\n')[0]}");
                 }
             }
