@@ -82,7 +82,8 @@ def gather(model, x, layers, gram):
     return stats
 
 
-def fasterprune(W, H, sparsity, blocksize=128, percdamp=0.01):
+def fasterprune(W, H, sparsity, blocksize=128, percdamp=0.01, prune_n=0, prune_m=0):
+    """The paper's SparseGPT.fasterprune: unstructured at `sparsity`, or N:M with prune_n / prune_m (sparsity unused)."""
     W = W.clone().float()
     columns = W.shape[1]
     dead = torch.diag(H) == 0
@@ -97,11 +98,17 @@ def fasterprune(W, H, sparsity, blocksize=128, percdamp=0.01):
         count = i2 - i1
         W1, Q1, Err1 = W[:, i1:i2].clone(), torch.zeros(W.shape[0], count), torch.zeros(W.shape[0], count)
         Hinv1 = Hinv[i1:i2, i1:i2]
-        tmp = W1 ** 2 / (torch.diag(Hinv1).reshape((1, -1))) ** 2
-        thresh = torch.sort(tmp.flatten())[0][int(tmp.numel() * sparsity)]
-        mask1 = tmp <= thresh
+        if prune_n == 0:
+            tmp = W1 ** 2 / (torch.diag(Hinv1).reshape((1, -1))) ** 2
+            thresh = torch.sort(tmp.flatten())[0][int(tmp.numel() * sparsity)]
+            mask1 = tmp <= thresh
+        else:
+            mask1 = torch.zeros_like(W1, dtype=torch.bool)
         for i in range(count):
             w, d = W1[:, i], Hinv1[i, i]
+            if prune_n != 0 and i % prune_m == 0:
+                tmp = W1[:, i:i + prune_m] ** 2 / (torch.diag(Hinv1)[i:i + prune_m].reshape((1, -1))) ** 2
+                mask1.scatter_(1, i + torch.topk(tmp, prune_m - prune_n, dim=1, largest=False)[1], True)
             q = w.clone()
             q[mask1[:, i]] = 0
             Q1[:, i] = q

@@ -54,38 +54,6 @@ def nm_mask(metric, n, m):
     return mask
 
 
-def sparsegpt_nm(W, H, n, m, blocksize=128, percdamp=0.01):
-    """fasterprune with prune_n / prune_m (the N:M branch of the paper's code)."""
-    W = W.clone().float()
-    columns = W.shape[1]
-    dead = torch.diag(H) == 0
-    H[dead, dead] = 1
-    W[:, dead] = 0
-    diag = torch.arange(columns)
-    H[diag, diag] += percdamp * torch.mean(torch.diag(H))
-    Hinv = torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)
-    for i1 in range(0, columns, blocksize):
-        i2 = min(i1 + blocksize, columns)
-        count = i2 - i1
-        W1, Q1, Err1 = W[:, i1:i2].clone(), torch.zeros(W.shape[0], count), torch.zeros(W.shape[0], count)
-        Hinv1 = Hinv[i1:i2, i1:i2]
-        mask1 = torch.zeros_like(W1, dtype=torch.bool)
-        for i in range(count):
-            w, d = W1[:, i], Hinv1[i, i]
-            if i % m == 0:
-                tmp = W1[:, i:i + m] ** 2 / (torch.diag(Hinv1)[i:i + m].reshape((1, -1))) ** 2
-                mask1.scatter_(1, i + torch.topk(tmp, m - n, dim=1, largest=False)[1], True)
-            q = w.clone()
-            q[mask1[:, i]] = 0
-            Q1[:, i] = q
-            err1 = (w - q) / d
-            W1[:, i:] -= err1.unsqueeze(1).matmul(Hinv1[i, i:].unsqueeze(0))
-            Err1[:, i] = err1
-        W[:, i1:i2] = Q1
-        W[:, i2:] -= Err1.matmul(Hinv[i1:i2, i2:])
-    return W
-
-
 @torch.no_grad()
 def prune(model, method, calibration, nm):
     if method == "magnitude":
@@ -129,7 +97,7 @@ def prune(model, method, calibration, nm):
                 W[mask] = 0
             else:
                 H = stats[name][1].clone()
-                W.copy_(sparsegpt_nm(W, H, *nm) if nm else fasterprune(W, H, 0.5))
+                W.copy_(fasterprune(W, H, 0.5, prune_n=nm[0], prune_m=nm[1]) if nm else fasterprune(W, H, 0.5))
         inps = torch.cat([block(batch) for batch in inps.split(32)])
 
 
