@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
+using PruneNotebook.Tests.Shared;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Cli.Tests;
@@ -172,20 +173,13 @@ public sealed class BadInputMatrixTests : IDisposable
         Mnist("mnist-gzip", [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         Mnist("mnist-labels", validImages, Idx(0x08, [11], labels[..11]));
 
-        foreach (var (name, text) in new[]
-        {
-            ("empty.yaml", ""),
-            ("malformed.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9\n"),
-            ("unknownstep.yaml", "steps:\n  - model: lenet5\n  - prun: {amount: 0.9}\n"),
-            ("unknownkey.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9, bogus: 1}\n"),
-            ("badvalue.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: lots}\n"),
-            ("badcriterion.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: magic}\n"),
-            ("nomodel.yaml", "steps:\n  - prune: {amount: 0.5}\n"),
-            ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
-            ("lenet.yaml", "steps:\n  - model: lenet5\n"),
+        (string Name, string Text)[] recipes =
+        [
+            .. BrokenRecipes.All,
             ("toomany.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 100000, layers: [fc3]}\n"),
             ("corruptdata.yaml", "steps:\n  - model: lenet5\n  - data: {name: fashion-mnist, directory: mnist-gzip}\n  - train: {epochs: 1}\n"),
-        })
+        ];
+        foreach (var (name, text) in recipes)
             File.WriteAllText(In(name), text);
         File.WriteAllText(In("empty.json"), "");
         File.WriteAllText(In("malformed.json"), "{ \"name\": \"x\", \"trials\": [ { \"model\": ");

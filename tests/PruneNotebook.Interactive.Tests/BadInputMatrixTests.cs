@@ -6,6 +6,7 @@ using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
+using PruneNotebook.Tests.Shared;
 using static TorchSharp.torch;
 
 namespace PruneNotebook.Interactive.Tests;
@@ -213,18 +214,7 @@ public sealed class BadInputMatrixTests : KernelTestBase
             new Trainer(new TrainerOptions(Epochs: 1, BatchSize: 16, CheckpointPath: lenet5)).Fit(model, train);
 
         // Recipes, each broken in one way.
-        foreach (var (name, text) in new[]
-        {
-            ("empty.yaml", ""),
-            ("malformed.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9\n"),
-            ("unknownstep.yaml", "steps:\n  - model: lenet5\n  - prun: {amount: 0.9}\n"),
-            ("unknownkey.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.9, bogus: 1}\n"),
-            ("badvalue.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: lots}\n"),
-            ("badcriterion.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: magic}\n"),
-            ("nomodel.yaml", "steps:\n  - prune: {amount: 0.5}\n"),
-            ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
-            ("lenet.yaml", "steps:\n  - model: lenet5\n"),
-        })
+        foreach (var (name, text) in BrokenRecipes.All)
             await File.WriteAllTextAsync(System.IO.Path.Combine(dir, name), text);
     }
 
