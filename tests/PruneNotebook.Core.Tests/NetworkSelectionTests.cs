@@ -22,6 +22,57 @@ public class NetworkSelectionTests
     }
 
     [Fact]
+    public void A_small_network_trains_on_one_thread_a_large_one_on_the_callers_threads_and_the_count_is_given_back()
+    {
+        var before = get_num_threads();
+        set_num_threads(2);
+        try
+        {
+            using var data = TabularDatasets.Wine();
+            var options = new TrainerOptions(Epochs: 1, BatchSize: 16);
+            // 13·8 + 8 + 8·3 + 3 = 139 parameters × 16 is far below the limit; 13·40000 + 40000 + 40000·3 + 3 ≈ 0.68 million × 16 is above it.
+            var small = new ThreadRecordingMlp(13, 8, 3);
+            var large = new ThreadRecordingMlp(13, 40_000, 3);
+            new NetworkEstimator((_, _) => small, options).Fit(data).Dispose();
+            Assert.Equal(2, get_num_threads());
+            new NetworkEstimator((_, _) => large, options).Fit(data).Dispose();
+            Assert.Equal(2, get_num_threads());
+            Assert.NotEmpty(small.Threads);
+            Assert.All(small.Threads, t => Assert.Equal(1, t));
+            Assert.NotEmpty(large.Threads);
+            Assert.All(large.Threads, t => Assert.Equal(2, t));
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
+    }
+
+    /// <summary>A user's own module (not a Sequential) that notes libtorch's thread count at every forward.</summary>
+    private sealed class ThreadRecordingMlp : nn.Module<Tensor, Tensor>
+    {
+        private readonly nn.Module<Tensor, Tensor> _fc1;
+        private readonly nn.Module<Tensor, Tensor> _fc2;
+
+        public ThreadRecordingMlp(int inputs, int hidden, int classes) : base(nameof(ThreadRecordingMlp))
+        {
+            _fc1 = nn.Linear(inputs, hidden);
+            _fc2 = nn.Linear(hidden, classes);
+            RegisterComponents();
+        }
+
+        public List<int> Threads { get; } = [];
+
+        public override Tensor forward(Tensor input)
+        {
+            Threads.Add(get_num_threads());
+            using var hidden = _fc1.call(input);
+            using var active = nn.functional.relu(hidden);
+            return _fc2.call(active);
+        }
+    }
+
+    [Fact]
     public void Input_pruning_shrinks_the_first_layer_and_keeps_the_function_on_the_kept_inputs()
     {
         using var raw = TabularDatasets.BreastCancer();
