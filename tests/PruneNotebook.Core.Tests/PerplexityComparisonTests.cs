@@ -40,4 +40,29 @@ public class PerplexityComparisonTests
         Assert.Contains("pruned already", Assert.Throws<ArgumentException>(() =>
             PerplexityComparison.Measure(model, targets, ["0.5"], ["l1"], calibration, validation)).Message);
     }
+
+    [Fact]
+    public void Named_criteria_use_every_calibration_window_given_and_made_ones_keep_their_own_arguments()
+    {
+        manual_seed(5);
+        using var model = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
+        using var generator = new Generator(6);
+        using var tokens = randint(96, [260, 9], generator: generator);
+        using var windows = new TensorDataset(tokens.narrow(1, 0, 8), tokens.narrow(1, 1, 8));
+        using var calibration = windows.Subset(arange(0, 200));   // more than the criteria's default of 128
+        using var validation = windows.Subset(arange(200, 260));
+        var targets = Pruner.DefaultTargets(model).Where(t => t.StartsWith("blocks.", StringComparison.Ordinal)).ToList();
+
+        var named = PerplexityComparison.Measure(model, targets, ["0.5"], ["wanda"], calibration, validation);
+        var made = PerplexityComparison.Measure(model, targets, ["0.5"], [new WandaCriterion(samples: 128)], calibration, validation);
+
+        Pruner.Unstructured(model, targets, PruningAmount.Parse("0.5"), new WandaCriterion(samples: 200), data: calibration);
+        var all = LanguageModelTraining.Evaluate(model, validation).Perplexity;
+        PruningMasks.Reset(model);
+        Pruner.Unstructured(model, targets, PruningAmount.Parse("0.5"), new WandaCriterion(samples: 128), data: calibration);
+        var first128 = LanguageModelTraining.Evaluate(model, validation).Perplexity;
+        Assert.NotEqual(all, first128, 6);
+        Assert.Equal(all, named.Of("0.5", "wanda"), 6);
+        Assert.Equal(first128, made.Of("0.5", "wanda"), 6);
+    }
 }

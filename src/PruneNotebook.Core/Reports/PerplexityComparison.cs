@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Pruning;
@@ -38,12 +39,37 @@ public sealed record PerplexityComparison(string Model, double DensePerplexity, 
     /// <param name="model">Maps (batch, T) token indices to (batch, T, vocabulary) logits; unpruned, and unchanged afterwards.</param>
     /// <param name="targets">Qualified weight names to prune.</param>
     /// <param name="settings">Fractions (<c>0.5</c>) or N:M patterns (<c>2:4</c>).</param>
-    /// <param name="criteria">Criterion names from <see cref="Criteria"/>, e.g. <c>l1</c>, <c>wanda</c>, <c>sparsegpt</c>.</param>
+    /// <param name="criteria">Criterion names from <see cref="Criteria"/>, e.g. <c>l1</c>, <c>wanda</c>, <c>sparsegpt</c>, with
+    /// their defaults, except that the criteria that measure on data use every calibration window given (their
+    /// <c>samples</c>). For other arguments (a SparseGPT block size) pass criteria made with <see cref="Criteria.Create"/>.</param>
     /// <param name="calibration">Calibration windows (features (N, T)) for the criteria that measure on data.</param>
     /// <param name="validation">Validation windows, features and labels (N, T).</param>
     /// <exception cref="ArgumentException">The model is already pruned, or a setting, criterion or target is not valid; the model is unchanged.</exception>
     public static PerplexityComparison Measure(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> targets, IReadOnlyList<string> settings,
         IReadOnlyList<string> criteria, TensorDataset calibration, TensorDataset validation)
+    {
+        ArgumentNullException.ThrowIfNull(criteria);
+        ArgumentNullException.ThrowIfNull(calibration);
+        var windows = new Dictionary<string, string> { ["samples"] = calibration.Count.ToString(CultureInfo.InvariantCulture) };
+        var chosen = criteria.Select(c => Criteria.Create(c, Criteria.Get(c).Parameters.Any(p => p.Name == "samples") ? windows : null)).ToList();
+        try
+        {
+            return Measure(model, targets, settings, chosen, calibration, validation);
+        }
+        finally
+        {
+            foreach (var criterion in chosen)
+                (criterion as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Measure(nn.Module{Tensor, Tensor}, IReadOnlyList{string}, IReadOnlyList{string}, IReadOnlyList{string}, TensorDataset, TensorDataset)"/>
+    /// with criteria made by the caller, each with its own arguments (calibration samples, block size, damping).
+    /// </summary>
+    /// <exception cref="ArgumentException">The model is already pruned, or a setting or target is not valid; the model is unchanged.</exception>
+    public static PerplexityComparison Measure(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> targets, IReadOnlyList<string> settings,
+        IReadOnlyList<ICriterion> criteria, TensorDataset calibration, TensorDataset validation)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(settings);
@@ -51,7 +77,7 @@ public sealed record PerplexityComparison(string Model, double DensePerplexity, 
         if (PruningMasks.Any(model))
             throw new ArgumentException($"{model.GetType().Name} is pruned already: compare criteria on an unpruned model (reset its masks first).");
         var parsed = settings.Select(s => s.Contains(':', StringComparison.Ordinal) ? (object)NmSparsity.Parse(s) : PruningAmount.Parse(s)).ToList();
-        var chosen = criteria.Select(c => Criteria.Create(c)).ToList();
+        var chosen = criteria;
         var dense = LanguageModelTraining.Evaluate(model, validation).Perplexity;
         var snapshot = model.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToList();
         var entries = new List<Entry>();
