@@ -73,6 +73,7 @@ ReturnToService=2
 KillWait=2
 MinJobAge=60
 InactiveLimit=0
+CommunicationParameters=NoCtldInAddrAny,NoInAddrAny
 $node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF

@@ -1,3 +1,5 @@
+using PruneNotebook.Tests.Shared;
+
 namespace PruneNotebook.Interactive.Tests;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 
+using PruneNotebook.Tests.Shared;
+
 namespace PruneNotebook.Interactive.Tests;
 
 public sealed class ListeningSocketsTests

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using PruneNotebook.Core.Experiments;
+using PruneNotebook.Tests.Shared;
 
 namespace PruneNotebook.Sweeps.Tests;
 
@@ -8,6 +10,19 @@ public sealed class SlurmBackendTests(SlurmTestCluster cluster) : IClassFixture<
     private readonly string _folder = Directory.CreateTempSubdirectory("prunenotebook-slurm-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [SlurmFact]
+    public void The_test_clusters_daemons_listen_on_loopback_only()
+    {
+        // Tests send network traffic to loopback only: slurmctld and slurmd bind to 127.0.0.1, not every interface.
+        var folder = Path.GetDirectoryName(cluster.Conf)!;
+        var sockets = new[] { "slurmctld.pid", "slurmd.pid" }
+            .SelectMany(file => ListeningSockets.OfProcessTree(int.Parse(File.ReadAllText(Path.Combine(folder, file)).Trim(), CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.Contains(sockets, s => s.Port == 16817);
+        Assert.Contains(sockets, s => s.Port == 16818);
+        Assert.All(sockets, s => Assert.True(s.IsLoopback, $"{s} listens beyond this machine"));
+    }
 
     [SlurmFact]
     public void A_job_array_with_a_cancelled_task_resumes_to_the_results_of_the_local_pool()

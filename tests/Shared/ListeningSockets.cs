@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Net;
 
-namespace PruneNotebook.Interactive.Tests;
+namespace PruneNotebook.Tests.Shared;
 
 /// <summary>
 /// Reads which TCP sockets a process and all its descendants listen on, from Linux's /proc, without connecting
 /// to anything: the LISTEN rows of /proc/&lt;pid&gt;/net/tcp and tcp6 whose socket inode the process holds
-/// (/proc/&lt;pid&gt;/fd links "socket:[inode]").
+/// (/proc/&lt;pid&gt;/fd links "socket:[inode]"). Linked into the test projects that start servers (the kernel, the Slurm test cluster).
 /// </summary>
-public static class ListeningSockets
+internal static class ListeningSockets
 {
     private const string ListenState = "0A";
 

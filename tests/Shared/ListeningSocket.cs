@@ -1,9 +1,9 @@
 using System.Net;
 
-namespace PruneNotebook.Interactive.Tests;
+namespace PruneNotebook.Tests.Shared;
 
 /// <summary>A TCP socket in the LISTEN state: the process that holds it and the address and port it listens on.</summary>
-public sealed record ListeningSocket(int ProcessId, IPAddress Address, int Port)
+internal sealed record ListeningSocket(int ProcessId, IPAddress Address, int Port)
 {
     /// <summary>
     /// True when only this machine can connect: 127.0.0.0/8, ::1 or an IPv4-mapped loopback address.
