@@ -1,5 +1,6 @@
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Runtime;
 using PruneNotebook.Core.Selection;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public class NetworkSelectionTests
     }
 
     [Fact]
-    public void A_small_network_trains_on_one_thread_a_large_one_on_the_callers_threads_and_the_count_is_given_back()
+    public void A_small_network_trains_on_one_thread_a_large_one_on_the_callers_threads_and_the_count_is_given_back_unless_opted_out()
     {
         var before = get_num_threads();
         set_num_threads(2);
@@ -41,9 +42,23 @@ public class NetworkSelectionTests
             Assert.All(small.Threads, t => Assert.Equal(1, t));
             Assert.NotEmpty(large.Threads);
             Assert.All(large.Threads, t => Assert.Equal(2, t));
+
+            // The user's own call of the Trainer is the same; the opt-out keeps the caller's count.
+            using var train = data.ToTensorDataset();
+            using var own = new ThreadRecordingMlp(13, 8, 3);
+            new Trainer(options).Fit(own, train);
+            Assert.Equal(2, get_num_threads());
+            Assert.NotEmpty(own.Threads);
+            Assert.All(own.Threads, t => Assert.Equal(1, t));
+            own.Threads.Clear();
+            Environment.SetEnvironmentVariable(SmallNetworkThreads.OptOutVariable, "1");
+            new Trainer(options).Fit(own, train);
+            Assert.NotEmpty(own.Threads);
+            Assert.All(own.Threads, t => Assert.Equal(2, t));
         }
         finally
         {
+            Environment.SetEnvironmentVariable(SmallNetworkThreads.OptOutVariable, null);
             set_num_threads(before);
         }
     }

@@ -20,6 +20,9 @@ namespace PruneNotebook.Core.Optimization;
 /// Pruned models train as in any loop: the masks' forward hooks (see <see cref="PruningMasks"/>) zero the pruned entries
 /// before every forward pass — one in-place multiply per masked tensor, which also undoes whatever momentum, weight decay
 /// or Adam's moments moved them by — and the model leaves <see cref="Fit"/> with its pruned entries exactly zero.
+/// A small network (parameters × batch size below 2²¹, such as a tabular MLP) trains on one libtorch thread, which is
+/// faster for it, and the caller's thread count is given back afterwards; <c>PRUNENOTEBOOK_KEEP_THREADS=1</c> keeps the
+/// caller's count throughout.
 /// </summary>
 public sealed class Trainer
 {
@@ -81,6 +84,8 @@ public sealed class Trainer
         if (device is not null)
             model.to(device);
         device = TorchDevice.Of(model);
+        // A small network's steps are too small to split: one libtorch thread, the caller's count given back afterwards.
+        using var threads = SmallNetworkThreads.For(model, Options.BatchSize);
 
         var (trainSet, validationSet, ownsSplit) = Split(train, validation);
         try

@@ -7,14 +7,17 @@ namespace PruneNotebook.Core.Runtime;
 /// a tabular MLP (a few thousand parameters, batches of 16 to 128) the work of each step is too small to split, and
 /// libtorch's threads only add synchronization: measured on 2 cores, a 13-64-3 MLP with batch 16 steps 1.9× faster on one
 /// thread, a 64-256-10 MLP with batch 32 1.5× faster, and a 784-128-10 MLP with batch 64 (parameters × batch ≈ 6.5
-/// million) breaks even. Work below <see cref="Limit"/> therefore runs on one thread. libtorch's thread count is a
-/// setting of the calling OS thread under OpenMP, so this must be disposed on the thread that made it (the fits that use
-/// it run synchronously under the training lock).
+/// million) breaks even. Work below <see cref="Limit"/> therefore runs on one thread, unless
+/// <see cref="OptOutVariable"/> is <c>1</c>. libtorch's thread count is a setting of the calling OS thread under OpenMP,
+/// so this is disposed on the thread that made it (<see cref="Optimization.Trainer.Fit"/> runs on its caller's thread).
 /// </summary>
 internal sealed class SmallNetworkThreads : IDisposable
 {
     /// <summary>Parameters × batch size below which one thread is used.</summary>
     public const long Limit = 1L << 21;
+
+    /// <summary>Set to <c>1</c> to train every network on the caller's libtorch thread count.</summary>
+    public const string OptOutVariable = "PRUNENOTEBOOK_KEEP_THREADS";
 
     private readonly int _saved;
     private bool _disposed;
@@ -29,7 +32,7 @@ internal sealed class SmallNetworkThreads : IDisposable
     public static SmallNetworkThreads? For(nn.Module model, int batchSize)
     {
         var threads = get_num_threads();
-        if (threads <= 1)
+        if (threads <= 1 || Environment.GetEnvironmentVariable(OptOutVariable) == "1")
             return null;
         var parameters = model.parameters().Sum(p => p.numel());
         return parameters * Math.Max(1, batchSize) < Limit ? new SmallNetworkThreads(threads) : null;

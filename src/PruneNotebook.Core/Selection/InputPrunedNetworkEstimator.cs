@@ -47,7 +47,6 @@ public sealed class InputPrunedNetworkEstimator(NetworkEstimator network, int ke
         using var kept = data.Columns(columns);
         using var train = kept.ToTensorDataset();
         var options = fineTune ?? network.Options with { Epochs = Math.Max(1, network.Options.Epochs / 2) };
-        using var threads = SmallNetworkThreads.For(pruned, options.BatchSize);
         var history = new Trainer(options).Fit(pruned, train, device: data.Device);
         return new FittedInputPrunedNetwork(new FittedNetwork(pruned, history, kept.FeatureNames, Name), columns, data.FeatureCount);
     }

@@ -11,8 +11,8 @@ namespace PruneNotebook.Core.Selection;
 /// A TorchSharp classifier as an <see cref="IEstimator"/>: every <see cref="Fit"/> builds a fresh network with the factory
 /// (its initial weights drawn from the global generator seeded with <see cref="Seed"/>, whose earlier state is restored afterwards: the caller's seed is left as it was) and trains it with the
 /// <see cref="Trainer"/>. Building and training hold one process-wide lock: TorchSharp training is not thread-safe, so
-/// parallel trials of networks are serialized (and stay reproducible). A small network trains on one libtorch thread
-/// (<see cref="SmallNetworkThreads"/>), which is faster for tabular MLPs. Cross-validation, searches, RFE-free selection and
+/// parallel trials of networks are serialized (and stay reproducible); the <see cref="Trainer"/> trains a small network
+/// (a tabular MLP) on one libtorch thread, which is faster for it. Cross-validation, searches, RFE-free selection and
 /// permutation importance then treat networks and linear models alike.
 /// </summary>
 /// <param name="factory">Builds an untrained network from (input features, classes); it must output logits (n, classes).</param>
@@ -102,7 +102,6 @@ public sealed class NetworkEstimator(Func<int, int, nn.Module<Tensor, Tensor>> f
             // Seeded for reproducible initial weights; the user's global generator is given back untouched.
             using var seeded = SeededGlobalRandom.Seed(Seed);
             var model = factory(data.FeatureCount, data.ClassNames!.Count);
-            using var threads = SmallNetworkThreads.For(model, Options.BatchSize);
             using var train = data.ToTensorDataset();
             var history = trainer.Fit(model, train, device: data.Device);
             return new FittedNetwork(model, history, data.FeatureNames, Name);
