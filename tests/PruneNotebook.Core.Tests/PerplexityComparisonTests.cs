@@ -16,9 +16,7 @@ public class PerplexityComparisonTests
     {
         manual_seed(3);
         using var model = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
-        using var generator = new Generator(4);
-        using var tokens = randint(96, [40, 9], generator: generator);
-        using var windows = new TensorDataset(tokens.narrow(1, 0, 8), tokens.narrow(1, 1, 8));
+        using var windows = RandomWindows(40, seed: 4);
         using var calibration = windows.Subset(arange(0, 16));
         using var validation = windows.Subset(arange(16, 40));
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
@@ -46,9 +44,7 @@ public class PerplexityComparisonTests
     {
         manual_seed(5);
         using var model = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
-        using var generator = new Generator(6);
-        using var tokens = randint(96, [260, 9], generator: generator);
-        using var windows = new TensorDataset(tokens.narrow(1, 0, 8), tokens.narrow(1, 1, 8));
+        using var windows = RandomWindows(260, seed: 6);
         using var calibration = windows.Subset(arange(0, 200));   // more than the criteria's default of 128
         using var validation = windows.Subset(arange(200, 260));
         var targets = Pruner.DefaultTargets(model).Where(t => t.StartsWith("blocks.", StringComparison.Ordinal)).ToList();
@@ -64,5 +60,13 @@ public class PerplexityComparisonTests
         Assert.NotEqual(all, first128, 6);
         Assert.Equal(all, named.Of("0.5", "wanda"), 6);
         Assert.Equal(first128, made.Of("0.5", "wanda"), 6);
+    }
+
+    /// <summary>Random 8-character windows of the 96-character vocabulary, each with its next-character targets.</summary>
+    private static TensorDataset RandomWindows(int count, ulong seed)
+    {
+        using var generator = new Generator(seed);
+        using var tokens = randint(96, [count, 9], generator: generator);
+        return new TensorDataset(tokens.narrow(1, 0, 8), tokens.narrow(1, 1, 8));
     }
 }
