@@ -44,8 +44,9 @@ public sealed class FortunesCorpus : IDisposable
     /// <param name="length">Tokens per window (≥ 1).</param>
     /// <param name="maxTrainWindows">Keep only the first this many training windows (quick runs), or all.</param>
     /// <param name="device">Where the tensors go.</param>
+    /// <param name="maxValidationWindows">Keep only the first this many validation windows (quick runs), or all.</param>
     /// <exception cref="ArgumentException">The folder is missing or holds no text.</exception>
-    public static FortunesCorpus Load(string? directory = null, int length = 64, int? maxTrainWindows = null, Device? device = null)
+    public static FortunesCorpus Load(string? directory = null, int length = 64, int? maxTrainWindows = null, Device? device = null, int? maxValidationWindows = null)
     {
         if (length < 1)
             throw new ArgumentOutOfRangeException(nameof(length), length, "A window needs at least one token.");
@@ -59,8 +60,25 @@ public sealed class FortunesCorpus : IDisposable
         var validation = new StringBuilder();
         for (var i = 0; i < documents.Count; i++)
             (i % 10 == 0 ? validation : train).Append(documents[i]).Append("\n\n");
-        return new FortunesCorpus(Windows(train.ToString(), length, maxTrainWindows, device), Windows(validation.ToString(), length, null, device),
+        return new FortunesCorpus(Windows(train.ToString(), length, maxTrainWindows, device), Windows(validation.ToString(), length, maxValidationWindows, device),
             documents.Count - (documents.Count + 9) / 10, (documents.Count + 9) / 10);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> training windows spread evenly over the whole training split (every (N / count)-th from
+    /// the first), or all of them when there are fewer: calibration data for the post-training criteria (Wanda,
+    /// SparseGPT use the first examples they are given) that samples every part of the corpus, not its first files.
+    /// </summary>
+    /// <param name="count">Windows wanted (≥ 1).</param>
+    /// <returns>A new dataset; the caller disposes it.</returns>
+    public TensorDataset TrainSample(int count)
+    {
+        if (count < 1)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "A sample needs at least one window.");
+        var step = Math.Max(1L, Train.Count / count);
+        using var index = arange(0, Train.Count, step, ScalarType.Int64, Train.Device);
+        using var first = index.narrow(0, 0, Math.Min(count, index.shape[0]));
+        return Train.Subset(first);
     }
 
     /// <summary>The token indices of <paramref name="text"/> (characters outside <see cref="Vocabulary"/> dropped).</summary>

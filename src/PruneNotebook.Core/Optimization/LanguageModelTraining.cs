@@ -13,6 +13,9 @@ namespace PruneNotebook.Core.Optimization;
 /// </summary>
 public static class LanguageModelTraining
 {
+    /// <summary>Steps the hosts train for unless told (notebook 07 trains CharGpt this long on the fortunes text).</summary>
+    public const int DefaultSteps = 1500;
+
     /// <summary>Trains <paramref name="model"/> in place; returns the training loss of each step.</summary>
     /// <param name="model">Maps (batch, T) Int64 to (batch, T, vocabulary).</param>
     /// <param name="data">Windows: features and labels (N, T) Int64.</param>

@@ -1,4 +1,6 @@
+using PruneNotebook.Core.Calibration;
 using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
@@ -10,7 +12,9 @@ namespace PruneNotebook.Core.Recipes;
 /// <see cref="PruneRequest"/>: <c>amount</c> (<c>0.9</c>, <c>90%</c> or a count) or <c>n-m</c> (<c>2:4</c>), <c>criterion</c>
 /// (default l1; any name in <see cref="Criteria"/>), <c>scope</c> (local or global), <c>structured</c>, <c>dim</c>, <c>n</c>,
 /// <c>seed</c>, <c>samples</c>, <c>blocksize</c>, <c>damping</c>, <c>layers</c>. A criterion that measures on data
-/// (taylor, apoz, wanda, sparsegpt) uses the data's training split.
+/// (taylor, apoz, wanda, sparsegpt) uses the data's training split. On the fortunes text, wanda and sparsegpt calibrate
+/// on <c>samples</c> (default 128) training windows spread over the whole corpus (<see cref="Data.FortunesCorpus.TrainSample"/>);
+/// criteria that measure on labelled images (taylor, apoz) are refused.
 /// </summary>
 public sealed record PruneRecipeStep : RecipeStep
 {
@@ -44,6 +48,11 @@ public sealed record PruneRecipeStep : RecipeStep
 
     private bool NeedsData => Criteria.Get(Request.Criterion).NeedsData;
 
+    /// <summary>Whether the criterion measures only the inputs of each layer (wanda, sparsegpt), which text windows give as well as images.</summary>
+    private bool CalibratesOnInputs =>
+        Criteria.Get(Request.Criterion).Type is var type
+        && (typeof(ISequentiallyCalibratedCriterion).IsAssignableFrom(type) || typeof(IReconstructingCriterion).IsAssignableFrom(type));
+
     internal override void Check(RecipeCheck check)
     {
         check.NeedModel(this);
@@ -51,6 +60,9 @@ public sealed record PruneRecipeStep : RecipeStep
         {
             if (NeedsData)
                 check.NeedData(this, $"for criterion {Criteria.Get(Request.Criterion).Name} to measure on");
+            if (NeedsData && (check.TextData || check.TextModel) && !CalibratesOnInputs)
+                throw Error("criterion", $"criterion {Criteria.Get(Request.Criterion).Name} measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), "
+                    + $"or one that needs no data ({string.Join(", ", Criteria.All.Where(c => !c.NeedsData).Select(c => c.Name))}).");
             Request.Check(NeedsData);
             if (Layers is not null)
             {
@@ -72,13 +84,27 @@ public sealed record PruneRecipeStep : RecipeStep
     {
         var model = session.Model;
         var targets = Layers is null ? Pruner.DefaultTargets(model) : Pruner.WeightsOf(model, Layers);
-        var report = Request.Run(model, targets, NeedsData ? session.Data.Train : null);
+        SparsityReport report;
+        if (NeedsData && session.HasText)
+        {
+            using var calibration = session.Text.TrainSample(Samples);
+            report = Request.Run(model, targets, calibration);
+        }
+        else
+        {
+            report = Request.Run(model, targets, NeedsData ? session.Images.Train : null);
+        }
         var scope = PruneRequest.ParseScope(Request.Scope).ToString().ToLowerInvariant();
         return new RecipeStepResult(0, Kind, Line,
             $"prune: {Criteria.Get(Request.Criterion).Name}, {(Request.NM is { } pattern ? $"n-m {pattern}" : $"amount {Request.Amount}, {scope}")}{(Request.Structured ? ", structured" : "")}: "
             + $"{RecipeFigures.Percent(report.SparsityOf(targets))} of the pruned weights are zero, {RecipeFigures.Percent(report.Sparsity)} of the model",
             report);
     }
+
+    /// <summary>The calibration windows the criterion uses: <c>samples</c> as written, else <see cref="CalibrationPass.DefaultSamples"/>.</summary>
+    private int Samples =>
+        Request.Arguments?.TryGetValue("samples", out var text) == true && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n : CalibrationPass.DefaultSamples;
 
     /// <summary>
     /// The criterion's arguments as written (<c>n</c>, <c>seed</c>, and the <paramref name="more"/> a step also takes,

@@ -23,12 +23,16 @@ public abstract record SurgeryRecipeStep : RecipeStep
     /// <summary>Afterwards, feed the network its image batches channels-last.</summary>
     public bool ChannelsLast { get; }
 
-    internal override void Check(RecipeCheck check) => check.NeedModel(this);
+    internal override void Check(RecipeCheck check)
+    {
+        check.NeedModel(this);
+        check.NeedImages(this, "prune a text model's weights instead, e.g. '- prune: {amount: 0.5, criterion: wanda}'.");
+    }
 
     internal override RecipeStepResult Run(RecipeSession session)
     {
         var model = session.Model;
-        var data = session.HasData ? session.Data.Test : null;
+        var data = session.HasData ? session.Images.Test : null;
         var report = Operate(model, data, new SurgeryMeasurement(data));
         if (ChannelsLast)
             MemoryLayout.UseChannelsLast(model, report.InputShape);

@@ -11,13 +11,20 @@ namespace PruneNotebook.Core.Recipes;
 /// <c>#!train</c>'s with its defaults: <c>epochs</c> 5, <c>batch-size</c> 128, <c>optimizer</c> adam, <c>lr</c> 1e-3,
 /// <c>momentum</c> 0.9, <c>nesterov</c>, <c>weight-decay</c> 0, <c>schedule</c>, <c>l1</c>, <c>l2</c>,
 /// <c>group-lasso</c>, <c>validation-fraction</c>, <c>early-stopping</c>, <c>checkpoint</c>, <c>resume</c>, <c>seed</c> 0.
-/// Pruned weights stay zero, so after a prune step this fine-tunes.
+/// Pruned weights stay zero, so after a prune step this fine-tunes. On the fortunes text it trains a language model
+/// with <see cref="LanguageModelTraining.Train"/> (AdamW, warm-up then cosine decay, random windows drawn from
+/// <c>seed</c>): <c>steps</c> (default <see cref="LanguageModelTraining.DefaultSteps"/>) or <c>epochs</c> (passes of
+/// windows, in steps), <c>batch-size</c> (default 32 windows), <c>lr</c> (default 3e-3) and <c>seed</c>; the other
+/// options are the image trainer's and are refused.
 /// </summary>
 public sealed record TrainRecipeStep : RecipeStep
 {
     internal TrainRecipeStep(RecipeSection options)
     {
         Source = options;
+        Steps = options.Integer("steps", 1);
+        if (Steps is not null && options.Wrote("epochs"))
+            throw options.Error("steps", "give 'steps' or 'epochs', not both.");
         Epochs = options.Integer("epochs", 1) ?? 5;
         var batchSize = options.Integer("batch-size", 1) ?? 128;
         var optimizer = options.Text("optimizer", "an optimizer name")?.Trim().ToLowerInvariant() ?? "adam";
@@ -60,6 +67,13 @@ public sealed record TrainRecipeStep : RecipeStep
     /// <summary>Passes over the training split.</summary>
     public int Epochs { get; }
 
+    /// <summary>Optimizer steps of a language model on text, or <c>null</c> (then <see cref="Epochs"/> when written, else <see cref="LanguageModelTraining.DefaultSteps"/>).</summary>
+    public int? Steps { get; }
+
+    /// <summary>The options of the image trainer, which training on text does not take.</summary>
+    private static readonly string[] ImageOnly =
+        ["optimizer", "momentum", "nesterov", "weight-decay", "schedule", "l1", "l2", "group-lasso", "validation-fraction", "early-stopping", "checkpoint", "resume"];
+
     /// <summary>The trainer's options, without the schedule (made when the data's size is known) and the checkpoint.</summary>
     public TrainerOptions Options { get; }
 
@@ -79,13 +93,24 @@ public sealed record TrainRecipeStep : RecipeStep
     {
         check.NeedModel(this);
         check.NeedData(this, "to train on");
+        if (check.TextData)
+        {
+            if (ImageOnly.FirstOrDefault(Source.Wrote) is { } key)
+                throw Error(key, $"training on text takes steps or epochs, batch-size, lr and seed (AdamW with warm-up and cosine decay); '{key}' is for images: drop it.");
+        }
+        else if (Steps is not null)
+        {
+            throw Error("steps", $"'steps' counts a language model's steps on {DataRecipeStep.FortunesName} text: on images give 'epochs'.");
+        }
         if (Checkpoint is not null)
             check.WillWrite(this, "checkpoint", Checkpoint);
     }
 
     internal override RecipeStepResult Run(RecipeSession session)
     {
-        var data = session.Data;
+        if (session.HasText)
+            return RunOnText(session);
+        var data = session.Images;
         var options = Options with { CheckpointPath = Checkpoint is null ? null : session.Resolve(Checkpoint) };
         if (Schedule is not null)
             options = options with { Schedule = LearningRateSchedules.Parse(Schedule, Epochs, options.StepsPerEpoch(data.Train.Count)) };
@@ -99,5 +124,27 @@ public sealed record TrainRecipeStep : RecipeStep
         return new RecipeStepResult(0, Kind, Line,
             $"train: {history.Epochs.Count} epoch(s), {options.Optimizer} lr {options.LearningRate.ToString("G4", c)}, batch {options.BatchSize}, seed {options.Seed}: train loss {last.TrainLoss.ToString("F4", c)}{validation}",
             history);
+    }
+
+    /// <summary>Windows per step on text unless told (<see cref="LanguageModelTraining.Train"/>'s default).</summary>
+    public const int TextBatchSize = 32;
+
+    /// <summary>Peak learning rate on text unless told (<see cref="LanguageModelTraining.Train"/>'s default).</summary>
+    public const double TextLearningRate = 3e-3;
+
+    private RecipeStepResult RunOnText(RecipeSession session)
+    {
+        var windows = session.Text.Train;
+        var batch = Source.Wrote("batch-size") ? Options.BatchSize : TextBatchSize;
+        var lr = Source.Wrote("lr") ? Options.LearningRate : TextLearningRate;
+        var steps = Steps ?? (Source.Wrote("epochs") ? (int)(Epochs * ((windows.Count + batch - 1) / batch)) : LanguageModelTraining.DefaultSteps);
+        session.Options.CancellationToken.ThrowIfCancellationRequested();
+        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed);
+        var last = losses.TakeLast(Math.Max(1, steps / 10)).ToList();
+        var c = CultureInfo.InvariantCulture;
+        return new RecipeStepResult(0, Kind, Line,
+            $"train: {RecipeFigures.Count(steps)} steps of {batch} windows, adamw lr {lr.ToString("G4", c)} (warm-up, cosine), seed {Options.Seed}: "
+            + $"train loss {last.Average().ToString("F4", c)} (mean of the last {last.Count} steps)",
+            null);
     }
 }
