@@ -45,17 +45,18 @@ public sealed class FortunesCorpus : IDisposable
     /// <param name="maxTrainWindows">Keep only the first this many training windows (quick runs), or all.</param>
     /// <param name="device">Where the tensors go.</param>
     /// <param name="maxValidationWindows">Keep only the first this many validation windows (quick runs), or all.</param>
-    /// <exception cref="ArgumentException">The folder is missing or holds no text.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist (the message says how to install the text).</exception>
+    /// <exception cref="InvalidDataException">The folder holds no fortunes.</exception>
     public static FortunesCorpus Load(string? directory = null, int length = 64, int? maxTrainWindows = null, Device? device = null, int? maxValidationWindows = null)
     {
         if (length < 1)
             throw new ArgumentOutOfRangeException(nameof(length), length, "A window needs at least one token.");
         var folder = string.IsNullOrWhiteSpace(directory) ? DefaultDirectory : directory;
         if (!Directory.Exists(folder))
-            throw new ArgumentException($"No fortunes folder at '{folder}': install Debian's 'fortunes' package (apt-get install fortunes) or pass its folder.");
+            throw new DirectoryNotFoundException($"No fortunes folder at '{folder}': install Debian's 'fortunes' package (apt-get install fortunes) or pass its folder.");
         var documents = Documents(folder);
         if (documents.Count < 2)
-            throw new ArgumentException($"'{folder}' holds no fortunes (plain text with % separators): expected Debian's fortunes files.");
+            throw new InvalidDataException($"'{folder}' holds no fortunes (plain text with % separators): expected Debian's fortunes files.");
         var train = new StringBuilder();
         var validation = new StringBuilder();
         for (var i = 0; i < documents.Count; i++)

@@ -16,6 +16,14 @@ public static class LanguageModelTraining
     /// <summary>Steps the hosts train for unless told (notebook 07 trains CharGpt this long on the fortunes text).</summary>
     public const int DefaultSteps = 1500;
 
+    /// <summary>The steps of <paramref name="epochs"/> passes over <paramref name="windows"/> windows in batches of <paramref name="batchSize"/> (the last batch of a pass may be short).</summary>
+    public static int EpochSteps(int epochs, long windows, int batchSize)
+    {
+        if (epochs < 1 || batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs and batch size must be at least 1, got {epochs} and {batchSize}.");
+        return (int)Math.Min(int.MaxValue, epochs * ((windows + batchSize - 1) / batchSize));
+    }
+
     /// <summary>Trains <paramref name="model"/> in place; returns the training loss of each step.</summary>
     /// <param name="model">Maps (batch, T) Int64 to (batch, T, vocabulary).</param>
     /// <param name="data">Windows: features and labels (N, T) Int64.</param>

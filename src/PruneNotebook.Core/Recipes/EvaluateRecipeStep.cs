@@ -26,7 +26,7 @@ public sealed record EvaluateRecipeStep : RecipeStep
         {
             var text = LanguageModelTraining.Evaluate(session.Model, session.Text.Validation);
             return new RecipeStepResult(0, Kind, Line,
-                $"evaluate: validation perplexity {RecipeFigures.Perplexity(text.Perplexity)}, {RecipeFigures.Bits(text.BitsPerCharacter)} bits per character on {RecipeFigures.Count(text.Tokens)} characters",
+                $"evaluate: validation {text.Line}",
                 text);
         }
         var evaluation = Trainer.Evaluate(session.Model, session.Images.Test);

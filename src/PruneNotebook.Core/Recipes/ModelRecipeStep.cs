@@ -41,7 +41,7 @@ public sealed record ModelRecipeStep : RecipeStep
             throw Error("name", $"unknown model '{Name}': expected one of {string.Join(", ", ModelZoo.Names)}.");
         // A throwaway instance says what the model reads, and loading into it is the only sure test that a file fits it.
         using var probe = ModelZoo.Create(Name, CPU);
-        check.TextModelContext = InputShapes.TokenEmbedding(probe) is not null && probe is IKnowsInputShape known ? known.ExampleShape[0] : null;
+        check.TextModelContext = InputShapes.ReadsTokens(probe) && probe is IKnowsInputShape known ? known.ExampleShape[0] : null;
         if (Weights is not null)
         {
             var full = check.NeedFile(this, "weights", Weights);

@@ -1,4 +1,3 @@
-using PruneNotebook.Core.Calibration;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Pruning;
@@ -48,11 +47,6 @@ public sealed record PruneRecipeStep : RecipeStep
 
     private bool NeedsData => Criteria.Get(Request.Criterion).NeedsData;
 
-    /// <summary>Whether the criterion measures only the inputs of each layer (wanda, sparsegpt), which text windows give as well as images.</summary>
-    private bool CalibratesOnInputs =>
-        Criteria.Get(Request.Criterion).Type is var type
-        && (typeof(ISequentiallyCalibratedCriterion).IsAssignableFrom(type) || typeof(IReconstructingCriterion).IsAssignableFrom(type));
-
     internal override void Check(RecipeCheck check)
     {
         check.NeedModel(this);
@@ -60,7 +54,7 @@ public sealed record PruneRecipeStep : RecipeStep
         {
             if (NeedsData)
                 check.NeedData(this, $"for criterion {Criteria.Get(Request.Criterion).Name} to measure on");
-            if (NeedsData && (check.TextData || check.TextModel) && !CalibratesOnInputs)
+            if (NeedsData && (check.TextData || check.TextModel) && !Criteria.Get(Request.Criterion).MeasuresLayerInputs)
                 throw Error("criterion", $"criterion {Criteria.Get(Request.Criterion).Name} measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), "
                     + $"or one that needs no data ({string.Join(", ", Criteria.All.Where(c => !c.NeedsData).Select(c => c.Name))}).");
             Request.Check(NeedsData);
@@ -87,7 +81,7 @@ public sealed record PruneRecipeStep : RecipeStep
         SparsityReport report;
         if (NeedsData && session.HasText)
         {
-            using var calibration = session.Text.TrainSample(Samples);
+            using var calibration = session.Text.TrainSample(Request.CalibrationSamples);
             report = Request.Run(model, targets, calibration);
         }
         else
@@ -100,11 +94,6 @@ public sealed record PruneRecipeStep : RecipeStep
             + $"{RecipeFigures.Percent(report.SparsityOf(targets))} of the pruned weights are zero, {RecipeFigures.Percent(report.Sparsity)} of the model",
             report);
     }
-
-    /// <summary>The calibration windows the criterion uses: <c>samples</c> as written, else <see cref="CalibrationPass.DefaultSamples"/>.</summary>
-    private int Samples =>
-        Request.Arguments?.TryGetValue("samples", out var text) == true && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
-            ? n : CalibrationPass.DefaultSamples;
 
     /// <summary>
     /// The criterion's arguments as written (<c>n</c>, <c>seed</c>, and the <paramref name="more"/> a step also takes,

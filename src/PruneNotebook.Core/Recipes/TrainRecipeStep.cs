@@ -137,7 +137,7 @@ public sealed record TrainRecipeStep : RecipeStep
         var windows = session.Text.Train;
         var batch = Source.Wrote("batch-size") ? Options.BatchSize : TextBatchSize;
         var lr = Source.Wrote("lr") ? Options.LearningRate : TextLearningRate;
-        var steps = Steps ?? (Source.Wrote("epochs") ? (int)(Epochs * ((windows.Count + batch - 1) / batch)) : LanguageModelTraining.DefaultSteps);
+        var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
         session.Options.CancellationToken.ThrowIfCancellationRequested();
         var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed);
         var last = losses.TakeLast(Math.Max(1, steps / 10)).ToList();
