@@ -74,7 +74,7 @@ internal sealed class RecipeCheck(Recipe recipe, RecipeRunOptions options)
     {
         var full = Resolve(path);
         if (!File.Exists(full) && !_written.Contains(full))
-            throw step.Error("name", $"file '{path}' does not exist (looked for {full}).");
+            throw step.Error(key, $"file '{path}' does not exist (looked for {full}).");
         return full;
     }
 
@@ -84,9 +84,9 @@ internal sealed class RecipeCheck(Recipe recipe, RecipeRunOptions options)
         var full = Resolve(path);
         var folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
-            throw step.Error("name", $"cannot write '{path}': folder '{folder}' does not exist.");
+            throw step.Error(key, $"cannot write '{path}': folder '{folder}' does not exist.");
         if (Directory.Exists(full))
-            throw step.Error("name", $"cannot write '{path}': it is a folder; name a file.");
+            throw step.Error(key, $"cannot write '{path}': it is a folder; name a file.");
         _written.Add(full);
     }
 
