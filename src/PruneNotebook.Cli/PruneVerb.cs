@@ -72,10 +72,8 @@ internal static class PruneVerb
             CommonOptions.CheckWritable(parsed.GetValue(save));
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
             var text = CliData.Check(network, parsed.GetValue(model)!, folder, parsed.GetValue(limit), parsed.GetValue(context));
-            var info = Criteria.Get(request.Criterion);
-            if (text && needsData && !info.MeasuresLayerInputs)
-                throw new ArgumentException($"--criterion {info.Name} measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), "
-                    + $"or one that needs no data ({string.Join(", ", Criteria.All.Where(c => !c.NeedsData).Select(c => c.Name))}).");
+            if (text && Criteria.RefusalOnText(request.Criterion) is { } refusal)
+                throw new ArgumentException(refusal);
             var targets = parsed.GetValue(layers) is { } names
                 ? Pruner.WeightsOf(network, names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 : Pruner.DefaultTargets(network);

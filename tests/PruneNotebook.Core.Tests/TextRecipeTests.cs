@@ -87,7 +87,7 @@ public sealed class TextRecipeTests : IDisposable
     [InlineData("steps:\n  - model: lenet5\n  - data: {name: fortunes, directory: .}\n",
         "3: data.name: model 'lenet5' classifies images and the data is fortunes text: use '- data: fashion-mnist', or a text model ('- model: chargpt').")]
     [InlineData("steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - prune: {amount: 0.5, criterion: taylor}\n",
-        "4: prune.criterion: criterion taylor measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), or one that needs no data (l1, l2, ln, random, bn, lamp).")]
+        "4: prune.criterion: --criterion taylor measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), or one that needs no data (l1, l2, ln, random, lamp).")]
     [InlineData("steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - train: {steps: 10, optimizer: sgd}\n",
         "4: train.optimizer: training on text takes steps or epochs, batch-size, lr and seed (AdamW with warm-up and cosine decay); 'optimizer' is for images: drop it.")]
     [InlineData("steps:\n  - model: lenet5\n  - data: {name: fashion-mnist, directory: .}\n  - train: {steps: 10}\n",

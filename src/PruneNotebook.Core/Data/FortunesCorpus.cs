@@ -5,8 +5,8 @@ namespace PruneNotebook.Core.Data;
 
 /// <summary>
 /// English text from Debian's <c>fortunes</c> package for character-level language models: the plain-text files of
-/// <c>/usr/share/games/fortunes</c> (entries separated by lines holding <c>%</c>; the <c>.dat</c> indexes and <c>.u8</c>
-/// links are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
+/// <c>/usr/share/games/fortunes</c> (entries separated by lines holding <c>%</c>; the <c>.dat</c> indexes, <c>.u8</c>
+/// links and files without a <c>%</c> line are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
 /// fixed split by document). Characters are encoded with a fixed vocabulary (<see cref="Vocabulary"/>): newline and
 /// printable ASCII; others are dropped. Each split is its documents joined by a blank line, cut into non-overlapping
 /// windows: features are <c>length</c> tokens (Int64), labels the next token at each position.
@@ -97,23 +97,29 @@ public sealed class FortunesCorpus : IDisposable
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
+            // A file without a single '%' line is not a fortunes file (e.g. a Fashion-MNIST folder named by mistake): skipped.
+            var found = new List<string>();
+            var separated = false;
             var current = new StringBuilder();
             foreach (var line in File.ReadLines(file, Encoding.Latin1))
             {
                 if (line.TrimEnd() == "%")
                 {
+                    separated = true;
                     Flush();
                     continue;
                 }
                 current.Append(line).Append('\n');
             }
             Flush();
+            if (separated)
+                documents.AddRange(found);
 
             void Flush()
             {
                 var text = current.ToString().Trim('\n');
                 if (text.Length > 0)
-                    documents.Add(text);
+                    found.Add(text);
                 current.Clear();
             }
         }

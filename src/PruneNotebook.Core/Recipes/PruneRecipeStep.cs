@@ -54,9 +54,8 @@ public sealed record PruneRecipeStep : RecipeStep
         {
             if (NeedsData)
                 check.NeedData(this, $"for criterion {Criteria.Get(Request.Criterion).Name} to measure on");
-            if (NeedsData && (check.TextData || check.TextModel) && !Criteria.Get(Request.Criterion).MeasuresLayerInputs)
-                throw Error("criterion", $"criterion {Criteria.Get(Request.Criterion).Name} measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), "
-                    + $"or one that needs no data ({string.Join(", ", Criteria.All.Where(c => !c.NeedsData).Select(c => c.Name))}).");
+            if ((check.TextData || check.TextModel) && Criteria.RefusalOnText(Request.Criterion) is { } refusal)
+                throw Error("criterion", refusal);
             Request.Check(NeedsData);
             if (Layers is not null)
             {
