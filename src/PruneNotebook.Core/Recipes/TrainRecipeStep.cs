@@ -138,8 +138,7 @@ public sealed record TrainRecipeStep : RecipeStep
         var batch = Source.Wrote("batch-size") ? Options.BatchSize : TextBatchSize;
         var lr = Source.Wrote("lr") ? Options.LearningRate : TextLearningRate;
         var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
-        session.Options.CancellationToken.ThrowIfCancellationRequested();
-        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed);
+        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken);
         var last = losses.TakeLast(Math.Max(1, steps / 10)).ToList();
         var c = CultureInfo.InvariantCulture;
         return new RecipeStepResult(0, Kind, Line,
