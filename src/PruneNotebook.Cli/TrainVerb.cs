@@ -119,23 +119,19 @@ internal static class TrainVerb
         using var text = CliData.Load(network, name, data, limit, context);
         var windows = text.Text!.Train;
         var count = steps ?? (epochs is { } e ? LanguageModelTraining.EpochSteps(e, windows.Count, batchSize) : LanguageModelTraining.DefaultSteps);
-        var c = CultureInfo.InvariantCulture;
-        result.Line(string.Format(c, "training {0} for {1:N0} steps of {2} windows of {3} characters ({4:N0} training windows), adamw lr {5:G4} (warm-up, cosine), seed {6}",
-            network.GetType().Name, count, batchSize, windows.Features.shape[1], windows.Count, lr, seed));
+        result.Line(string.Format(CultureInfo.InvariantCulture, "training {0} on {1:N0} windows of {2} characters", network.GetType().Name, windows.Count, windows.Features.shape[1]));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var losses = result.Work("training", () => LanguageModelTraining.Train(network, windows, count, batchSize, lr, seed));
-        var seconds = watch.Elapsed.TotalSeconds;
-        var last = losses.TakeLast(Math.Max(1, count / 10)).Average();
+        var history = new LanguageModelHistory(network.GetType().Name, batchSize, windows.Features.shape[1], lr, seed, losses, watch.Elapsed.TotalSeconds);
         var validation = LanguageModelTraining.Evaluate(network, text.Text.Validation);
-        result.Line(string.Format(c, "train loss {0:F4} (mean of the last {1} steps) · {2:F1} s", last, Math.Max(1, count / 10), seconds));
+        result.Line(string.Format(CultureInfo.InvariantCulture, "{0} · {1:F1} s", history.Line, history.Seconds));
         result.Line("validation " + validation.Line);
         if (save is not null)
         {
             ModelFile.Save(network, save.FullName);
             result.Line($"saved {save.FullName}");
         }
-        result.Finish(new { model = network.GetType().Name, steps = count, batchSize, learningRate = lr, seed, trainLoss = last, seconds, validation, saved = save?.FullName },
-            $"prunenotebook train · {network.GetType().Name}", validation);
+        result.Finish(new { history, validation, saved = save?.FullName }, $"prunenotebook train · {network.GetType().Name}", history, validation);
         return 0;
     }
 

@@ -19,7 +19,7 @@ public sealed class NotebookRenderer
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
         typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
-        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress), typeof(PerplexityComparison), typeof(LanguageModelEvaluation),
+        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress), typeof(PerplexityComparison), typeof(LanguageModelEvaluation), typeof(LanguageModelHistory),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -47,6 +47,7 @@ public sealed class NotebookRenderer
         SweepProgress progress => SweepProgressHtml.ToHtml(progress),
         PerplexityComparison comparison => Chart(PerplexityComparisonHtml.ToChart(comparison)) + PerplexityComparisonHtml.ToHtml(comparison),
         LanguageModelEvaluation evaluation => LanguageModelEvaluationHtml.ToHtml(evaluation),
+        LanguageModelHistory history => Chart(LanguageModelHistoryChart.ToChart(history)),
         _ => null,
     };
 

@@ -41,13 +41,14 @@ public sealed class TextVerbTests : IDisposable
         manual_seed(2);
         using var model = new CharGpt();
         using var corpus = FortunesCorpus.Load(length: 16, maxTrainWindows: 120, maxValidationWindows: 120);
-        LanguageModelTraining.Train(model, corpus.Train, steps: 5, batchSize: 4, learningRate: 3e-3, seed: 2);
+        var losses = LanguageModelTraining.Train(model, corpus.Train, steps: 5, batchSize: 4, learningRate: 3e-3, seed: 2);
         var dense = LanguageModelTraining.Evaluate(model, corpus.Validation);
         using var calibration = corpus.Train.Subset(arange(0, 120, 15));
         Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Parse("0.5"), new WandaCriterion(samples: 8), data: calibration);
         var sparse = LanguageModelTraining.Evaluate(model, corpus.Validation);
 
-        Assert.Equal(5, (int)trained["steps"]!);
+        Assert.Equal(5, (int)trained["history"]!["steps"]!);
+        Assert.Equal(losses, trained["history"]!["losses"]!.AsArray().Select(l => (double)l!));
         Assert.Equal(dense.Perplexity, (double)trained["validation"]!["perplexity"]!, 10);
         Assert.Equal(dense.Perplexity, (double)evaluated["perplexity"]!, 10);
         Assert.Equal(dense.BitsPerCharacter, (double)evaluated["bitsPerCharacter"]!, 10);

@@ -45,7 +45,7 @@ public sealed class TextRecipeTests : IDisposable
         using var model = new CharGpt();
         using var corpus = FortunesCorpus.Load(length: 16, maxTrainWindows: 200, maxValidationWindows: 200);
         var fresh = LanguageModelTraining.Evaluate(model, corpus.Validation);
-        LanguageModelTraining.Train(model, corpus.Train, steps: 6, batchSize: 4, learningRate: 3e-3, seed: 3);
+        var losses = LanguageModelTraining.Train(model, corpus.Train, steps: 6, batchSize: 4, learningRate: 3e-3, seed: 3);
         var trained = LanguageModelTraining.Evaluate(model, corpus.Validation);
         // Calibration: 8 windows spread over the 200 (every 25th), as the recipe's prune step takes them.
         using var calibration = corpus.Train.Subset(arange(0, 200, 25));
@@ -59,9 +59,12 @@ public sealed class TextRecipeTests : IDisposable
         Assert.True(evaluations[1].Perplexity < 0.7 * evaluations[0].Perplexity, $"{evaluations[0].Perplexity} → {evaluations[1].Perplexity}");
         Assert.Equal($"evaluate: validation perplexity {evaluations[1].Perplexity:F4}, {evaluations[1].BitsPerCharacter:F4} bits per character on 3,200 characters",
             run.Steps[4].Text);
-        Assert.StartsWith("train: 6 steps of 4 windows, adamw lr 0.003 (warm-up, cosine), seed 3: train loss ", run.Steps[3].Text, StringComparison.Ordinal);
+        var history = Assert.IsType<LanguageModelHistory>(run.Steps[3].Record);
+        Assert.Equal(losses, history.Losses);
+        Assert.Equal($"train: 6 steps of 4 windows of 16 characters, adamw lr 0.003 (warm-up, cosine), seed 3: train loss {losses[^1]:F4} (mean of the last 1 steps)",
+            run.Steps[3].Text);
         // One epoch of 200 windows in batches of 50 is 4 steps.
-        Assert.StartsWith("train: 4 steps of 50 windows, adamw lr 0.001", run.Steps[7].Text, StringComparison.Ordinal);
+        Assert.StartsWith("train: 4 steps of 50 windows of 16 characters, adamw lr 0.001", run.Steps[7].Text, StringComparison.Ordinal);
         Assert.Equal("data: fortunes, 200 training and 200 validation windows of 16 characters (13,695 and 1,522 fortunes)", run.Steps[1].Text);
     }
 

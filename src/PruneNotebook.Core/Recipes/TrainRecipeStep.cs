@@ -2,6 +2,7 @@ using System.Globalization;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
+using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Core.Recipes;
 
@@ -138,12 +139,9 @@ public sealed record TrainRecipeStep : RecipeStep
         var batch = Source.Wrote("batch-size") ? Options.BatchSize : TextBatchSize;
         var lr = Source.Wrote("lr") ? Options.LearningRate : TextLearningRate;
         var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken);
-        var last = losses.TakeLast(Math.Max(1, steps / 10)).ToList();
-        var c = CultureInfo.InvariantCulture;
-        return new RecipeStepResult(0, Kind, Line,
-            $"train: {RecipeFigures.Count(steps)} steps of {batch} windows, adamw lr {lr.ToString("G4", c)} (warm-up, cosine), seed {Options.Seed}: "
-            + $"train loss {last.Average().ToString("F4", c)} (mean of the last {last.Count} steps)",
-            null);
+        var history = new LanguageModelHistory(session.Model.GetType().Name, batch, windows.Features.shape[1], lr, Options.Seed, losses, watch.Elapsed.TotalSeconds);
+        return new RecipeStepResult(0, Kind, Line, $"train: {history.Line}", history);
     }
 }
