@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
@@ -68,6 +69,19 @@ internal static class CommonOptions
         if (CliData.Is(data, DataRecipeStep.FortunesName))
             throw new ArgumentException($"--data {DataRecipeStep.FortunesName} is text, for chargpt's train, prune and evaluate: this verb works on images (--data {DataRecipeStep.FashionMnistName} or a Fashion-MNIST folder).");
         return data is null || CliData.Is(data, DataRecipeStep.FashionMnistName) ? null : Path.GetFullPath(data.Trim());
+    }
+
+    /// <summary>
+    /// Refuses a model that reads text (chargpt) for a verb that measures test accuracy on images: one line saying what
+    /// to use instead.
+    /// </summary>
+    /// <param name="modelName">The <c>--model</c> value.</param>
+    /// <param name="what">What the verb measures on images, e.g. <c>sensitivity measures test accuracy</c>.</param>
+    public static void RefuseTextModel(string modelName, string what)
+    {
+        using var probe = ModelZoo.Create(modelName, CPU);
+        if (InputShapes.ReadsTokens(probe))
+            throw new ArgumentException($"{what} on Fashion-MNIST images, and --model {modelName} reads text: evaluate it with 'prunenotebook evaluate --data {DataRecipeStep.FortunesName}'.");
     }
 
     /// <summary>Checks before any work that <paramref name="file"/>'s folder exists, so a long run does not end in a failed save.</summary>

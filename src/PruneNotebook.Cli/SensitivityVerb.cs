@@ -37,6 +37,7 @@ internal static class SensitivityVerb
         command.SetAction(parsed =>
         {
             var result = output.Open(parsed, console, "sensitivity");
+            CommonOptions.RefuseTextModel(parsed.GetValue(model)!, "sensitivity measures test accuracy");
             var sparsities = Sensitivity.ParseSparsities(parsed.GetValue(amounts));
             if (sweep.Execution(parsed) is { } execution)
             {

@@ -153,6 +153,10 @@ internal static class SurgeryVerbs
 
         public nn.Module<Tensor, Tensor> LoadModel(ParseResult parsed) => CommonOptions.LoadModel(parsed.GetValue(_model)!, parsed.GetValue(_weights));
 
-        public FashionMnist LoadData(ParseResult parsed) => CommonOptions.LoadData(parsed.GetValue(_data), parsed.GetValue(_limit));
+        public FashionMnist LoadData(ParseResult parsed)
+        {
+            CommonOptions.RefuseTextModel(parsed.GetValue(_model)!, "--data and --evaluate measure test accuracy");
+            return CommonOptions.LoadData(parsed.GetValue(_data), parsed.GetValue(_limit));
+        }
     }
 }

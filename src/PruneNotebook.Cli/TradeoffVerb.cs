@@ -49,6 +49,7 @@ internal static class TradeoffVerb
         command.SetAction(parsed =>
         {
             var written = output.Open(parsed, console, "tradeoff");
+            CommonOptions.RefuseTextModel(parsed.GetValue(model)!, "a tradeoff study trains and measures test accuracy");
             var count = parsed.GetValue(seeds);
             if (count < 1)
                 throw new ArgumentException($"--seeds must be at least 1, got {count}.");

@@ -88,6 +88,9 @@ public sealed class BadInputMatrixTests : IDisposable
         ("evaluate --model chargpt --data fortunes --context 65", Usage, "--context 65 is longer than --model chargpt reads (64 characters): use at most 64."),
         ("prune --model chargpt --amount 0.5 --criterion taylor --data fortunes", Usage, "--criterion taylor measures on labelled images; on text use wanda or sparsegpt"),
         ("evaluate --model chargpt --data {dir}/nowhere", Failed, "No fortunes folder at"),
+        ("sensitivity --model chargpt --amounts 0.5", Usage, "sensitivity measures test accuracy on Fashion-MNIST images, and --model chargpt reads text"),
+        ("compress --model chargpt --amount 0.5 --evaluate", Usage, "--data and --evaluate measure test accuracy on Fashion-MNIST images, and --model chargpt reads text"),
+        ("tradeoff --model chargpt --sparsities 0.5 --dir {dir}/t1", Usage, "a tradeoff study trains and measures test accuracy on Fashion-MNIST images"),
         ("evaluate --model chargpt --data {dir}/mnist", Failed, "holds no fortunes"),
         // Recipes (prunenotebook run): refused before anything runs (2), or a step that fails while running (1).
         ("run", Usage, "recipe"),
@@ -102,7 +105,7 @@ public sealed class BadInputMatrixTests : IDisposable
         ("run {dir}/savenowhere.yaml", Usage, "no/such/folder"),
         ("run {dir}/textimages.yaml", Usage, ":3: data.name: model 'chargpt' reads text and the data is Fashion-MNIST images"),
         ("run {dir}/imagestext.yaml", Usage, ":3: data.name: model 'lenet5' classifies images and the data is fortunes text"),
-        ("run {dir}/compresstext.yaml", Usage, ":3: compress: works on the image models and Fashion-MNIST, and model 'chargpt' reads text"),
+        ("run {dir}/droplayerstext.yaml", Usage, ":3: drop-layers: works on the image models and Fashion-MNIST, and model 'chargpt' reads text"),
         ("run {dir}/taylortext.yaml", Usage, ":4: prune.criterion: --criterion taylor measures on labelled images"),
         ("run {dir}/lenet.yaml --output xml", Usage, "xml"),
         ("run {dir}/lenet.yaml --report {dir}/no/such/report.html", Usage, "does not exist"),

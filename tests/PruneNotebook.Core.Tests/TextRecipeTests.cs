@@ -80,13 +80,37 @@ public sealed class TextRecipeTests : IDisposable
         Assert.Equal(100, all.Count);
     }
 
+    [Fact]
+    public void A_text_model_loses_heads_and_mlp_units_as_the_core_compression_does_and_is_evaluated_on_text_afterwards()
+    {
+        var run = Recipe.Load(Write("heads.yaml", """
+            steps:
+              - model: chargpt
+              - data: {name: fortunes, context: 16, limit: 50}
+              - compress: {amount: 0.5, heads: 0.5}
+              - evaluate
+            """)).Run();
+        var report = Assert.IsType<SurgeryReport>(run.Steps[2].Record);
+        manual_seed(0);
+        using var model = new CharGpt();
+        var expected = Surgery.NetworkSurgery.Compress(model, Surgery.CompressionOptions.Parse("0.5", heads: "0.5"), Scoring.Criteria.Create("l1", null, Scoring.CriterionUse.Groups));
+        Assert.Equal(116_576, report.Before.Parameters);
+        Assert.Equal(expected.After.Parameters, report.After.Parameters);
+        Assert.True(report.After.Parameters < 0.75 * report.Before.Parameters, $"{report.After.Parameters}");
+        Assert.Null(report.After.Accuracy);   // no accuracy on text: the evaluate step gives the perplexity
+        using var corpus = FortunesCorpus.Load(length: 16, maxTrainWindows: 50, maxValidationWindows: 50);
+        Assert.Equal(LanguageModelTraining.Evaluate(model, corpus.Validation).Loss, Assert.IsType<LanguageModelEvaluation>(run.Steps[3].Record).Loss, 12);
+    }
+
     [Theory]
     [InlineData("steps:\n  - model: chargpt\n  - data: {name: fashion-mnist, directory: .}\n",
         "3: data.name: model 'chargpt' reads text and the data is Fashion-MNIST images: use '- data: fortunes'.")]
     [InlineData("steps:\n  - data: {name: fortunes, directory: .}\n  - model: lenet5\n",
         "3: model.name: model 'lenet5' classifies images and the data is fortunes text: use '- data: fashion-mnist', or a text model ('- model: chargpt').")]
-    [InlineData("steps:\n  - model: chargpt\n  - compress: {amount: 0.5}\n",
-        "3: compress: works on the image models and Fashion-MNIST, and model 'chargpt' reads text: prune a text model's weights instead, e.g. '- prune: {amount: 0.5, criterion: wanda}'.")]
+    [InlineData("steps:\n  - model: chargpt\n  - drop-layers\n",
+        "3: drop-layers: works on the image models and Fashion-MNIST, and model 'chargpt' reads text: it ranks layers by the test accuracy left without them; prune a text model's weights instead, e.g. '- prune: {amount: 0.5, criterion: wanda}'.")]
+    [InlineData("steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - compress: {amount: 0.5, criterion: taylor}\n",
+        "4: compress.criterion: --criterion taylor measures on labelled images; on text use wanda or sparsegpt (calibrated on training windows), or one that needs no data (l1, l2, ln, random, lamp).")]
     [InlineData("steps:\n  - model: lenet5\n  - data: {name: fortunes, directory: .}\n",
         "3: data.name: model 'lenet5' classifies images and the data is fortunes text: use '- data: fashion-mnist', or a text model ('- model: chargpt').")]
     [InlineData("steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - prune: {amount: 0.5, criterion: taylor}\n",

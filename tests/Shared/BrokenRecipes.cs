@@ -16,7 +16,7 @@ internal static class BrokenRecipes
         ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
         ("textimages.yaml", "steps:\n  - model: chargpt\n  - data: {name: fashion-mnist, directory: .}\n"),
         ("imagestext.yaml", "steps:\n  - model: lenet5\n  - data: {name: fortunes, directory: .}\n"),
-        ("compresstext.yaml", "steps:\n  - model: chargpt\n  - compress: {amount: 0.5}\n"),
+        ("droplayerstext.yaml", "steps:\n  - model: chargpt\n  - drop-layers\n"),
         ("taylortext.yaml", "steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - prune: {amount: 0.5, criterion: taylor}\n"),
         ("lenet.yaml", "steps:\n  - model: lenet5\n"),
     ];
