@@ -23,10 +23,10 @@ public sealed record TrainRecipeStep : RecipeStep
     internal TrainRecipeStep(RecipeSection options)
     {
         Source = options;
+        Epochs = options.Integer("epochs", 1) ?? 5;
         Steps = options.Integer("steps", 1);
         if (Steps is not null && options.Wrote("epochs"))
             throw options.Error("steps", "give 'steps' or 'epochs', not both.");
-        Epochs = options.Integer("epochs", 1) ?? 5;
         var batchSize = options.Integer("batch-size", 1) ?? 128;
         var optimizer = options.Text("optimizer", "an optimizer name")?.Trim().ToLowerInvariant() ?? "adam";
         if (!OptimizerFactory.Names.Contains(optimizer))
