@@ -4,7 +4,6 @@ using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
 using PruneNotebook.Core.Persistence;
-using PruneNotebook.Core.Recipes;
 using PruneNotebook.Core.Reports;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -30,9 +29,9 @@ internal static class TrainVerb
         var save = CommonOptions.Save("the trained model");
         var epochs = new Option<int>("--epochs") { Description = "Epochs (on text: passes of windows, counted in steps).", DefaultValueFactory = _ => 5 };
         var steps = new Option<int?>("--steps") { Description = $"On text: optimizer steps (default {LanguageModelTraining.DefaultSteps})." };
-        var batchSize = new Option<int>("--batch-size") { Description = $"Mini-batch size (default 128; on text {TrainRecipeStep.TextBatchSize} windows).", DefaultValueFactory = _ => 128 };
+        var batchSize = new Option<int>("--batch-size") { Description = $"Mini-batch size (default 128; on text {LanguageModelTraining.DefaultBatchSize} windows).", DefaultValueFactory = _ => 128 };
         var optimizer = new Option<string>("--optimizer") { Description = $"One of {string.Join(", ", OptimizerFactory.Names)}.", DefaultValueFactory = _ => "adam" };
-        var lr = new Option<double>("--lr") { Description = $"Initial learning rate (default 1e-3; on text {TrainRecipeStep.TextLearningRate.ToString(CultureInfo.InvariantCulture)}, the peak).", DefaultValueFactory = _ => 1e-3 };
+        var lr = new Option<double>("--lr") { Description = $"Initial learning rate (default 1e-3; on text {LanguageModelTraining.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, the peak).", DefaultValueFactory = _ => 1e-3 };
         var momentum = new Option<double>("--momentum") { Description = "Momentum for sgd and rmsprop.", DefaultValueFactory = _ => 0.9 };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum (sgd)." };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Optimizer weight decay (decoupled for adamw)." };
@@ -84,8 +83,8 @@ internal static class TrainVerb
                     throw new ArgumentException("Give --steps or --epochs, not both.");
                 return TrainText(result, network, parsed.GetValue(model)!, parsed.GetValue(data), parsed.GetValue(limit), parsed.GetValue(context),
                     parsed.GetValue(steps), parsed.GetResult(epochs) is { Implicit: false } ? options.Epochs : null,
-                    parsed.GetResult(batchSize) is { Implicit: false } ? options.BatchSize : TrainRecipeStep.TextBatchSize,
-                    parsed.GetResult(lr) is { Implicit: false } ? options.LearningRate : TrainRecipeStep.TextLearningRate, options.Seed, parsed.GetValue(save));
+                    parsed.GetResult(batchSize) is { Implicit: false } ? options.BatchSize : LanguageModelTraining.DefaultBatchSize,
+                    parsed.GetResult(lr) is { Implicit: false } ? options.LearningRate : LanguageModelTraining.DefaultLearningRate, options.Seed, parsed.GetValue(save));
             }
             if (parsed.GetValue(steps) is not null)
                 throw new ArgumentException($"--steps counts a language model's steps on text (--model chargpt): on images give --epochs.");

@@ -16,6 +16,12 @@ public static class LanguageModelTraining
     /// <summary>Steps the hosts train for unless told (notebook 07 trains CharGpt this long on the fortunes text).</summary>
     public const int DefaultSteps = 1500;
 
+    /// <summary>Windows per step unless told.</summary>
+    public const int DefaultBatchSize = 32;
+
+    /// <summary>Peak learning rate unless told.</summary>
+    public const double DefaultLearningRate = 3e-3;
+
     /// <summary>The steps of <paramref name="epochs"/> passes over <paramref name="windows"/> windows in batches of <paramref name="batchSize"/> (the last batch of a pass may be short).</summary>
     public static int EpochSteps(int epochs, long windows, int batchSize)
     {
@@ -33,7 +39,7 @@ public static class LanguageModelTraining
     /// <param name="seed">Seed of the batch order.</param>
     /// <param name="cancellationToken">Stops training before the next step (the model is left in eval mode with the steps so far).</param>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = 32, double learningRate = 3e-3, long seed = 0,
+    public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = DefaultBatchSize, double learningRate = DefaultLearningRate, long seed = 0,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);

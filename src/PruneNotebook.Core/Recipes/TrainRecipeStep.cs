@@ -127,17 +127,11 @@ public sealed record TrainRecipeStep : RecipeStep
             history);
     }
 
-    /// <summary>Windows per step on text unless told (<see cref="LanguageModelTraining.Train"/>'s default).</summary>
-    public const int TextBatchSize = 32;
-
-    /// <summary>Peak learning rate on text unless told (<see cref="LanguageModelTraining.Train"/>'s default).</summary>
-    public const double TextLearningRate = 3e-3;
-
     private RecipeStepResult RunOnText(RecipeSession session)
     {
         var windows = session.Text.Train;
-        var batch = Source.Wrote("batch-size") ? Options.BatchSize : TextBatchSize;
-        var lr = Source.Wrote("lr") ? Options.LearningRate : TextLearningRate;
+        var batch = Source.Wrote("batch-size") ? Options.BatchSize : LanguageModelTraining.DefaultBatchSize;
+        var lr = Source.Wrote("lr") ? Options.LearningRate : LanguageModelTraining.DefaultLearningRate;
         var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken);
