@@ -34,7 +34,7 @@ var report = new HtmlReport("07 · Transformers: post-training pruning of CharGp
 // and at 2:4 with magnitude, Wanda and SparseGPT, calibrated on 128 training windows, and the validation perplexity.
 using var corpus = FortunesCorpus.Load(length: 64, device: device);
 var validation = corpus.Validation.Subset(arange(0, corpus.Validation.Count, quick ? 40 : 8));
-var calibration = corpus.Train.Subset(arange(0, corpus.Train.Count, corpus.Train.Count / 128).narrow(0, 0, 128));
+using var calibration = corpus.TrainSample(128);
 manual_seed(0);
 var gpt = new CharGpt(device: device);
 var steps = quick ? 150 : 1500;

@@ -84,7 +84,7 @@ public static class PostTrainingBenchmark
     {
         using var corpus = FortunesCorpus.Load(length: 64);
         using var validation = corpus.Validation.Subset(arange(0, corpus.Validation.Count, 8));
-        using var calibration = corpus.Train.Subset(arange(0, corpus.Train.Count, corpus.Train.Count / 128).narrow(0, 0, 128));
+        using var calibration = corpus.TrainSample(128);
         manual_seed(0);
         using var model = new CharGpt();
         var watch = Stopwatch.StartNew();

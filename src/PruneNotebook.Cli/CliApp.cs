@@ -37,6 +37,7 @@ public static class CliApp
             SummaryVerb.Create(console),
             TrainVerb.Create(console),
             PruneVerb.Create(console),
+            EvaluateVerb.Create(console),
             TrialVerb.Create(console),
             SweepVerb.Create(console),
             TradeoffVerb.Create(console),

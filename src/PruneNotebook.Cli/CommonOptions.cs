@@ -1,7 +1,9 @@
 using System.CommandLine;
+using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
+using PruneNotebook.Core.Recipes;
 using PruneNotebook.Core.Runtime;
 using static TorchSharp.torch;
 
@@ -21,14 +23,20 @@ internal static class CommonOptions
         Description = "Weights (and pruning masks) saved by 'train --save' or 'prune --save' (PruneNotebook's model file).",
     };
 
-    public static Option<DirectoryInfo?> Data() => new("--data")
+    public static Option<string?> Data() => new("--data")
     {
-        Description = $"Fashion-MNIST folder (IDX files); default ${FashionMnist.DirectoryVariable} or {FashionMnist.DefaultDirectory}.",
+        Description = $"{DataRecipeStep.FashionMnistName} (images, for the image models; default folder ${FashionMnist.DirectoryVariable} or {FashionMnist.DefaultDirectory}), "
+            + $"{DataRecipeStep.FortunesName} (text, for chargpt; {FortunesCorpus.DefaultDirectory}), or a folder of the kind the model reads.",
     };
 
     public static Option<int?> Limit() => new("--limit")
     {
-        Description = "Use only the first N training and test images (quick runs).",
+        Description = "Use only the first N training and test images, or training and validation windows of text (quick runs).",
+    };
+
+    public static Option<int?> Context() => new("--context")
+    {
+        Description = $"Characters per window of text data (default {DataRecipeStep.DefaultContext}; at most the model's context).",
     };
 
     public static Option<FileInfo?> Save(string what) => new("--save")
@@ -45,12 +53,35 @@ internal static class CommonOptions
         return model;
     }
 
-    /// <summary>Fashion-MNIST on the default device.</summary>
-    public static FashionMnist LoadData(DirectoryInfo? folder, int? limit)
+    /// <summary>Fashion-MNIST on the default device, from what <c>--data</c> names (the name or a folder; default the default folder).</summary>
+    /// <exception cref="ArgumentException">A bad limit, or text named where images are needed.</exception>
+    public static FashionMnist LoadData(string? data, int? limit)
     {
         if (limit is < 1)
             throw new ArgumentException($"--limit must be at least 1, got {limit}.");
-        return FashionMnist.Load(folder?.FullName, TorchDevice.Default, limit: limit);
+        return FashionMnist.Load(ImageFolder(data), TorchDevice.Default, limit: limit);
+    }
+
+    /// <summary>The Fashion-MNIST folder <c>--data</c> names, or <c>null</c> for the default folder.</summary>
+    /// <exception cref="ArgumentException"><c>--data fortunes</c>: this verb works on images.</exception>
+    public static string? ImageFolder(string? data)
+    {
+        if (CliData.Is(data, DataRecipeStep.FortunesName))
+            throw new ArgumentException($"--data {DataRecipeStep.FortunesName} is text, for chargpt's train, prune and evaluate: this verb works on images (--data {DataRecipeStep.FashionMnistName} or a Fashion-MNIST folder).");
+        return data is null || CliData.Is(data, DataRecipeStep.FashionMnistName) ? null : Path.GetFullPath(data.Trim());
+    }
+
+    /// <summary>
+    /// Refuses a model that reads text (chargpt) for a verb that measures test accuracy on images: one line saying what
+    /// to use instead.
+    /// </summary>
+    /// <param name="modelName">The <c>--model</c> value.</param>
+    /// <param name="what">What the verb measures on images, e.g. <c>sensitivity measures test accuracy</c>.</param>
+    public static void RefuseTextModel(string modelName, string what)
+    {
+        using var probe = ModelZoo.Create(modelName, CPU);
+        if (InputShapes.ReadsTokens(probe))
+            throw new ArgumentException($"{what} on Fashion-MNIST images, and --model {modelName} reads text: evaluate it with 'prunenotebook evaluate --data {DataRecipeStep.FortunesName}'.");
     }
 
     /// <summary>Checks before any work that <paramref name="file"/>'s folder exists, so a long run does not end in a failed save.</summary>

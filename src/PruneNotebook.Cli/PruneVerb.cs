@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Pruning;
@@ -10,9 +11,10 @@ namespace PruneNotebook.Cli;
 /// <summary>
 /// <c>prunenotebook prune --model lenet5 --weights in (--amount 0.9 | --n-m 2:4) [--criterion l1|l2|ln|random|taylor|apoz|bn|lamp|wanda|sparsegpt]
 /// [--scope local|global] [--structured [--dim 0]] [--n 2] [--seed 0] [--samples 128] [--blocksize 128] [--damping 0.01] [--layers ..]
-/// [--evaluate] [--data folder | --calibration folder] [--save out]</c>: prunes by masks (PyTorch's
+/// [--evaluate] [--data fashion-mnist|fortunes|folder | --calibration ..] [--context 64] [--save out]</c>: prunes by masks (PyTorch's
 /// semantics) with the same options, meanings and defaults as <c>#!prune</c>, and shows the sparsity, with test accuracy
-/// before and after when asked.
+/// (on text: validation perplexity) before and after when asked. On text, wanda and sparsegpt calibrate on
+/// <c>--samples</c> training windows spread over the corpus, as a recipe's prune step does.
 /// </summary>
 internal static class PruneVerb
 {
@@ -22,10 +24,11 @@ internal static class PruneVerb
         var weights = CommonOptions.Weights();
         var data = CommonOptions.Data();
         var limit = CommonOptions.Limit();
+        var context = CommonOptions.Context();
         var save = CommonOptions.Save("the pruned model");
         var amount = new Option<string?>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120); required unless --n-m is given." };
         var nm = new Option<string?>("--n-m") { Description = "N:M semi-structured sparsity instead of an amount: keep N of every M consecutive inputs (e.g. 2:4)." };
-        var calibration = new Option<DirectoryInfo?>("--calibration") { Description = "The same as --data, spelled for the post-training criteria (wanda, sparsegpt): their calibration batches come from its training split." };
+        var calibration = new Option<string?>("--calibration") { Description = "The same as --data, spelled for the post-training criteria (wanda, sparsegpt): their calibration batches come from its training split." };
         var scope = new Option<string?>("--scope") { Description = "local (each layer loses the amount, default) or global (one threshold)." };
         scope.AcceptOnlyFromAmong("local", "global");
         var criterion = new CriterionOptions();
@@ -35,10 +38,10 @@ internal static class PruneVerb
         var blocksize = new Option<string?>("--blocksize") { Description = "For --criterion sparsegpt: columns per block (default 128)." };
         var damping = new Option<string?>("--damping") { Description = "For --criterion sparsegpt: dampening, a fraction of the mean Hessian diagonal (default 0.01)." };
         var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
-        var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy before and after pruning." };
+        var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy (on text: validation perplexity) before and after pruning." };
         var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, calibration, limit, save, amount, nm, scope, structured, dim, samples, blocksize, damping, layers, evaluate,
+            model, weights, data, calibration, limit, context, save, amount, nm, scope, structured, dim, samples, blocksize, damping, layers, evaluate,
         };
         criterion.AddTo(command);
         var output = new OutputOptions();
@@ -68,24 +71,35 @@ internal static class PruneVerb
             request.Check(criterionData);
             CommonOptions.CheckWritable(parsed.GetValue(save));
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
+            var text = CliData.Check(network, parsed.GetValue(model)!, folder, parsed.GetValue(limit), parsed.GetValue(context));
+            if (text && Criteria.RefusalOnText(request.Criterion) is { } refusal)
+                throw new ArgumentException(refusal);
             var targets = parsed.GetValue(layers) is { } names
                 ? Pruner.WeightsOf(network, names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 : Pruner.DefaultTargets(network);
             var loadData = parsed.GetValue(evaluate) || criterionData;
-            using var fashion = loadData ? CommonOptions.LoadData(folder, parsed.GetValue(limit)) : null;
-            var before = fashion is null || !parsed.GetValue(evaluate) ? (double?)null : Trainer.Evaluate(network, fashion.Test).Accuracy;
-            var report = request.Run(network, targets, criterionData ? fashion!.Train : null);
+            using var loaded = loadData ? CliData.Load(network, parsed.GetValue(model)!, folder, parsed.GetValue(limit), parsed.GetValue(context)) : null;
+            Func<double>? measure = loaded is null || !parsed.GetValue(evaluate) ? null
+                : loaded.Text is { } corpus ? () => LanguageModelTraining.Evaluate(network, corpus.Validation).Perplexity
+                : () => Trainer.Evaluate(network, loaded.Images!.Test).Accuracy;
+            var before = measure?.Invoke();
+            using var sample = criterionData ? loaded!.Text?.TrainSample(request.CalibrationSamples) : null;
+            var report = request.Run(network, targets, criterionData ? sample ?? loaded!.Images!.Train : null);
             result.Write(Tables.Sparsity(report));
-            var after = before is null ? (double?)null : Trainer.Evaluate(network, fashion!.Test).Accuracy;
+            var after = measure?.Invoke();
             if (before is not null)
-                result.Line($"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(after!.Value)} after pruning (no fine-tuning)");
+                result.Line(text
+                    ? string.Format(CultureInfo.InvariantCulture, "validation perplexity: {0:F4} before, {1:F4} after pruning (no fine-tuning)", before, after)
+                    : $"test accuracy: {Tables.Percent(before.Value)} before, {Tables.Percent(after!.Value)} after pruning (no fine-tuning)");
             var saved = parsed.GetValue(save);
             if (saved is not null)
             {
                 ModelFile.Save(network, saved.FullName);
                 result.Line($"saved {saved.FullName}");
             }
-            result.Finish(new { sparsity = report, accuracyBefore = before, accuracyAfter = after, saved = saved?.FullName },
+            result.Finish(text
+                    ? new { sparsity = report, perplexityBefore = before, perplexityAfter = after, saved = saved?.FullName }
+                    : (object)new { sparsity = report, accuracyBefore = before, accuracyAfter = after, saved = saved?.FullName },
                 $"prunenotebook prune · {report.ModelName}", report);
             return 0;
         });

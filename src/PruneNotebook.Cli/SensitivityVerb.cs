@@ -37,6 +37,7 @@ internal static class SensitivityVerb
         command.SetAction(parsed =>
         {
             var result = output.Open(parsed, console, "sensitivity");
+            CommonOptions.RefuseTextModel(parsed.GetValue(model)!, "sensitivity measures test accuracy");
             var sparsities = Sensitivity.ParseSparsities(parsed.GetValue(amounts));
             if (sweep.Execution(parsed) is { } execution)
             {
@@ -46,7 +47,7 @@ internal static class SensitivityVerb
                     throw new ArgumentException($"--limit must be at least 1, got {parsed.GetValue(limit)}.");
                 using var scanned = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
                 var names = OptionValues.List(parsed.GetValue(layers)) is { } given ? Pruner.WeightsOf(scanned, given) : Pruner.DefaultTargets(scanned);
-                var described = new DataSpec(DataSpec.FashionMnistName, parsed.GetValue(limit), parsed.GetValue(data)?.FullName);
+                var described = new DataSpec(DataSpec.FashionMnistName, parsed.GetValue(limit), CommonOptions.ImageFolder(parsed.GetValue(data)));
                 var scan = result.Work("sensitivity", () => SensitivityStudy.Run(scanned, described, sparsities, execution, names, criterion.Name(parsed) ?? "l1"));
                 result.Write(Tables.Sensitivity(scan));
                 result.Finish(scan, $"prunenotebook sensitivity · {scan.ModelName}", scan);

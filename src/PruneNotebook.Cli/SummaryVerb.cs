@@ -19,7 +19,8 @@ internal static class SummaryVerb
         {
             var result = output.Open(parsed, console, "summary");
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
-            var shape = parsed.GetValue(inputShape) is { } text ? InputShapes.Parse(text) : InputShapes.Infer(network)!;
+            var shape = parsed.GetValue(inputShape) is { } text ? InputShapes.Parse(text)
+                : InputShapes.Infer(network) ?? throw new ArgumentException($"{network.GetType().Name} does not say its input shape: give --input-shape, e.g. 1,1,28,28.");
             var summary = NetworkSummary.Create(network, shape);
             result.Write(Tables.Summary(summary));
             result.Finish(summary, $"prunenotebook summary · {summary.ModelName}", summary);

@@ -128,7 +128,7 @@ internal static class SurgeryVerbs
     {
         private readonly Option<string> _model = CommonOptions.Model();
         private readonly Option<FileInfo?> _weights = CommonOptions.Weights();
-        private readonly Option<DirectoryInfo?> _data = CommonOptions.Data();
+        private readonly Option<string?> _data = CommonOptions.Data();
         private readonly Option<int?> _limit = CommonOptions.Limit();
         private readonly Option<bool> _evaluate = new("--evaluate") { Description = "Measure test accuracy before and after on the default Fashion-MNIST folder (as --data does with its folder)." };
         private readonly Option<string?> _inputShape = new("--input-shape") { Description = "Input shape including the batch size, e.g. 1,1,28,28 (default: the model's own)." };
@@ -153,6 +153,10 @@ internal static class SurgeryVerbs
 
         public nn.Module<Tensor, Tensor> LoadModel(ParseResult parsed) => CommonOptions.LoadModel(parsed.GetValue(_model)!, parsed.GetValue(_weights));
 
-        public FashionMnist LoadData(ParseResult parsed) => CommonOptions.LoadData(parsed.GetValue(_data), parsed.GetValue(_limit));
+        public FashionMnist LoadData(ParseResult parsed)
+        {
+            CommonOptions.RefuseTextModel(parsed.GetValue(_model)!, "--data and --evaluate measure test accuracy");
+            return CommonOptions.LoadData(parsed.GetValue(_data), parsed.GetValue(_limit));
+        }
     }
 }

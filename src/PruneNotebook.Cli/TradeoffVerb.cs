@@ -49,6 +49,7 @@ internal static class TradeoffVerb
         command.SetAction(parsed =>
         {
             var written = output.Open(parsed, console, "tradeoff");
+            CommonOptions.RefuseTextModel(parsed.GetValue(model)!, "a tradeoff study trains and measures test accuracy");
             var count = parsed.GetValue(seeds);
             if (count < 1)
                 throw new ArgumentException($"--seeds must be at least 1, got {count}.");
@@ -59,7 +60,7 @@ internal static class TradeoffVerb
             var train = new TrainStep(parsed.GetValue(fineTuneEpochs), parsed.GetValue(lr), parsed.GetValue(optimizer)!, parsed.GetValue(batchSize));
             var options = new TradeoffOptions(
                 parsed.GetValue(model)!.Trim().ToLowerInvariant(),
-                new DataSpec(DataSpec.FashionMnistName, parsed.GetValue(limit), parsed.GetValue(data)?.FullName),
+                new DataSpec(DataSpec.FashionMnistName, parsed.GetValue(limit), CommonOptions.ImageFolder(parsed.GetValue(data))),
                 Numbers(parsed.GetValue(targets)!),
                 parsed.GetValue(criteria)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Enumerable.Range(0, count).Select(s => (long)s).ToArray(),

@@ -6,12 +6,16 @@ using PruneNotebook.Core.Optimization.Schedules;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Reports;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace PruneNotebook.Cli;
 
 /// <summary>
 /// <c>prunenotebook train --model lenet5 [--weights in] [--save out] [--epochs 5] [--optimizer adam] [--lr 1e-3] [--schedule cosine]
-/// [--l1 ..] [--l2 ..] [--early-stopping 3] [--checkpoint file [--resume]]</c> on Fashion-MNIST (validation: its test split).
+/// [--l1 ..] [--l2 ..] [--early-stopping 3] [--checkpoint file [--resume]]</c> on Fashion-MNIST (validation: its test split);
+/// <c>prunenotebook train --model chargpt [--data fortunes|folder] [--context 64] [--limit N] [--steps 1500 | --epochs N]
+/// [--batch-size 32] [--lr 3e-3] [--seed 0]</c> on the fortunes text (AdamW, warm-up and cosine decay, as a recipe's
+/// train step; then the validation perplexity).
 /// </summary>
 internal static class TrainVerb
 {
@@ -21,11 +25,13 @@ internal static class TrainVerb
         var weights = CommonOptions.Weights();
         var data = CommonOptions.Data();
         var limit = CommonOptions.Limit();
+        var context = CommonOptions.Context();
         var save = CommonOptions.Save("the trained model");
-        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 5 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Mini-batch size.", DefaultValueFactory = _ => 128 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs (on text: passes of windows, counted in steps).", DefaultValueFactory = _ => 5 };
+        var steps = new Option<int?>("--steps") { Description = $"On text: optimizer steps (default {LanguageModelTraining.DefaultSteps})." };
+        var batchSize = new Option<int>("--batch-size") { Description = $"Mini-batch size (default 128; on text {LanguageModelTraining.DefaultBatchSize} windows).", DefaultValueFactory = _ => 128 };
         var optimizer = new Option<string>("--optimizer") { Description = $"One of {string.Join(", ", OptimizerFactory.Names)}.", DefaultValueFactory = _ => "adam" };
-        var lr = new Option<double>("--lr") { Description = "Initial learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var lr = new Option<double>("--lr") { Description = $"Initial learning rate (default 1e-3; on text {LanguageModelTraining.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, the peak).", DefaultValueFactory = _ => 1e-3 };
         var momentum = new Option<double>("--momentum") { Description = "Momentum for sgd and rmsprop.", DefaultValueFactory = _ => 0.9 };
         var nesterov = new Option<bool>("--nesterov") { Description = "Nesterov momentum (sgd)." };
         var weightDecay = new Option<double>("--weight-decay") { Description = "Optimizer weight decay (decoupled for adamw)." };
@@ -38,9 +44,9 @@ internal static class TrainVerb
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Checkpoint written atomically after every epoch." };
         var resume = new Option<bool>("--resume") { Description = "Continue from --checkpoint when it exists." };
         var seed = new Option<long>("--seed") { Description = "Seed for initialization, shuffling and dropout." };
-        var command = new Command("train", "Train a built-in model on Fashion-MNIST with an optimizer, schedule, penalty, early stopping and checkpoints.")
+        var command = new Command("train", "Train a built-in model on Fashion-MNIST with an optimizer, schedule, penalty, early stopping and checkpoints, or chargpt on the fortunes text.")
         {
-            model, weights, data, limit, save, epochs, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
+            model, weights, data, limit, context, save, epochs, steps, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
             earlyStopping, validationFraction, checkpoint, resume, seed,
         };
         var output = new OutputOptions();
@@ -68,6 +74,20 @@ internal static class TrainVerb
             CommonOptions.CheckWritable(parsed.GetValue(save));
             TorchSharp.torch.manual_seed(options.Seed);
             using var network = CommonOptions.LoadModel(parsed.GetValue(model)!, parsed.GetValue(weights));
+            if (CliData.Check(network, parsed.GetValue(model)!, parsed.GetValue(data), parsed.GetValue(limit), parsed.GetValue(context)))
+            {
+                Option[] imageOnly = [optimizer, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso, earlyStopping, validationFraction, checkpoint, resume];
+                if (imageOnly.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } stray)
+                    throw new ArgumentException($"Training on text takes --steps or --epochs, --batch-size, --lr and --seed (AdamW with warm-up and cosine decay); {stray.Name} is for images: drop it.");
+                if (parsed.GetValue(steps) is not null && parsed.GetResult(epochs) is { Implicit: false })
+                    throw new ArgumentException("Give --steps or --epochs, not both.");
+                return TrainText(result, network, parsed.GetValue(model)!, parsed.GetValue(data), parsed.GetValue(limit), parsed.GetValue(context),
+                    parsed.GetValue(steps), parsed.GetResult(epochs) is { Implicit: false } ? options.Epochs : null,
+                    parsed.GetResult(batchSize) is { Implicit: false } ? options.BatchSize : LanguageModelTraining.DefaultBatchSize,
+                    parsed.GetResult(lr) is { Implicit: false } ? options.LearningRate : LanguageModelTraining.DefaultLearningRate, options.Seed, parsed.GetValue(save));
+            }
+            if (parsed.GetValue(steps) is not null)
+                throw new ArgumentException($"--steps counts a language model's steps on text (--model chargpt): on images give --epochs.");
             using var fashion = CommonOptions.LoadData(parsed.GetValue(data), parsed.GetValue(limit));
             var validation = parsed.GetValue(validationFraction) is null ? fashion.Test : null;
             if (parsed.GetValue(schedule) is { } spec)
@@ -86,6 +106,32 @@ internal static class TrainVerb
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Trains a language model on text for <paramref name="steps"/> steps, or <paramref name="epochs"/> passes of the
+    /// training windows, or the default steps; then shows its validation perplexity.
+    /// </summary>
+    private static int TrainText(CliOutput result, nn.Module<Tensor, Tensor> network, string name, string? data, int? limit, int? context,
+        int? steps, int? epochs, int batchSize, double lr, long seed, FileInfo? save)
+    {
+        using var text = CliData.Load(network, name, data, limit, context);
+        var windows = text.Text!.Train;
+        var count = steps ?? (epochs is { } e ? LanguageModelTraining.EpochSteps(e, windows.Count, batchSize) : LanguageModelTraining.DefaultSteps);
+        result.Line(string.Format(CultureInfo.InvariantCulture, "training {0} on {1:N0} windows of {2} characters", network.GetType().Name, windows.Count, windows.Features.shape[1]));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var losses = result.Work("training", () => LanguageModelTraining.Train(network, windows, count, batchSize, lr, seed));
+        var history = new LanguageModelHistory(network.GetType().Name, batchSize, windows.Features.shape[1], lr, seed, losses, watch.Elapsed.TotalSeconds);
+        var validation = LanguageModelTraining.Evaluate(network, text.Text.Validation);
+        result.Line(string.Format(CultureInfo.InvariantCulture, "{0} · {1:F1} s", history.Line, history.Seconds));
+        result.Line("validation " + validation.Line);
+        if (save is not null)
+        {
+            ModelFile.Save(network, save.FullName);
+            result.Line($"saved {save.FullName}");
+        }
+        result.Finish(new { history, validation, saved = save?.FullName }, $"prunenotebook train · {network.GetType().Name}", history, validation);
+        return 0;
     }
 
     private static Table Settings(TrainingPlan plan)

@@ -19,7 +19,7 @@ public sealed class NotebookRenderer
         typeof(SensitivityReport), typeof(PruningHistory), typeof(PruningComparison), typeof(TrainingStatus), typeof(TrainingPlan),
         typeof(TrainingComparison), typeof(WeightDistributions),
         typeof(FeatureSelection), typeof(RegularizationPath), typeof(CrossValidationResult), typeof(CandidateComparison), typeof(SearchResult),
-        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress), typeof(PerplexityComparison),
+        typeof(SurgeryReport), typeof(TradeoffResult), typeof(SweepProgress), typeof(PerplexityComparison), typeof(LanguageModelEvaluation), typeof(LanguageModelHistory),
     ];
 
     /// <summary>HTML for <paramref name="value"/>, or <c>null</c> when its type is not one of <see cref="SupportedTypes"/>.</summary>
@@ -46,6 +46,8 @@ public sealed class NotebookRenderer
         TradeoffResult tradeoff => Chart(TradeoffCharts.Curves(tradeoff)) + TradeoffHtml.ToHtml(tradeoff),
         SweepProgress progress => SweepProgressHtml.ToHtml(progress),
         PerplexityComparison comparison => Chart(PerplexityComparisonHtml.ToChart(comparison)) + PerplexityComparisonHtml.ToHtml(comparison),
+        LanguageModelEvaluation evaluation => LanguageModelEvaluationHtml.ToHtml(evaluation),
+        LanguageModelHistory history => Chart(LanguageModelHistoryChart.ToChart(history)),
         _ => null,
     };
 

@@ -77,7 +77,7 @@ public sealed class CliAppTests : IDisposable
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "summary", "train", "prune", "compress", "trim", "fold-bn", "drop-layers", "sensitivity", "select-features", "cv", "search", "tradeoff", "sweep" })
+        foreach (var verb in new[] { "summary", "train", "prune", "evaluate", "compress", "trim", "fold-bn", "drop-layers", "sensitivity", "select-features", "cv", "search", "tradeoff", "sweep" })
             Assert.Matches($"(?m)^  {verb}\\b", output);
     }
 

@@ -64,4 +64,23 @@ public class CharGptTests
         LanguageModelTraining.Train(model, corpus.Train, steps: 5, batchSize: 8);
         Assert.Equal("2:4", Reports.SparsityReport.Create(model)["blocks.0.mlp.inner.fc1.weight"].Pattern);
     }
+
+    [Fact]
+    public void Cancelled_training_stops_before_its_next_step_and_leaves_the_model_in_eval_mode()
+    {
+        manual_seed(4);
+        using var model = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
+        using var tokens = randint(96, [20, 9]);
+        using var windows = new TensorDataset(tokens.narrow(1, 0, 8), tokens.narrow(1, 1, 8));
+        var before = model.parameters().Select(p => p.detach().clone()).ToList();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => LanguageModelTraining.Train(model, windows, steps: 5, batchSize: 4, cancellationToken: cancelled.Token));
+
+        Assert.False(model.training);
+        Assert.All(model.parameters().Zip(before), p => Assert.True(p.First.eq(p.Second).all().item<bool>()));
+        foreach (var p in before)
+            p.Dispose();
+    }
 }

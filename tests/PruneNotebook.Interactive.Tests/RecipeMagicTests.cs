@@ -56,6 +56,14 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
         Assert.Equal(0.9, SparsityReport(pruned), 3);
         File.Delete(Path.Combine(_folder, "lenet5-90.bin"));
 
+        var commandLine = await CommandLineEvaluations(path);
+        Assert.Equal(notebook, commandLine);
+        Assert.True(File.Exists(Path.Combine(_folder, "lenet5-90.bin")));
+    }
+
+    /// <summary>The <c>evaluate:</c> lines <c>prunenotebook run</c> prints for the recipe at <paramref name="path"/>.</summary>
+    private static async Task<List<string>> CommandLineEvaluations(string path)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "prunenotebook.dll"), "run", path })
             start.ArgumentList.Add(argument);
@@ -64,9 +72,22 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
         var error = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(600_000), "prunenotebook run did not finish in 10 minutes");
         Assert.True(process.ExitCode == 0, await error);
-        var commandLine = (await output).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("evaluate: ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(notebook, commandLine);
-        Assert.True(File.Exists(Path.Combine(_folder, "lenet5-90.bin")));
+        return (await output).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith("evaluate: ", StringComparison.Ordinal)).ToList();
+    }
+
+    [Fact]
+    public async Task A_text_recipe_prints_the_same_perplexity_in_the_notebook_and_from_the_command_line()
+    {
+        var path = Write("gpt.yaml", "name: small chargpt\nsteps:\n  - model: chargpt\n  - data: {name: fortunes, context: 16, limit: 100}\n"
+            + "  - train: {steps: 4, batch-size: 4}\n  - prune: {amount: 0.5, criterion: wanda, samples: 8}\n  - evaluate\n");
+        var shown = await Displayed($"#!recipe {path} --model gpt");
+        var notebook = Assert.Single(shown, v => v.MimeType == "text/plain" && v.Value.StartsWith("evaluate: ", StringComparison.Ordinal)).Value;
+        Assert.Contains(shown, v => v.MimeType == "text/html" && v.Value.Contains("bits per character", StringComparison.Ordinal)); // the evaluation's table
+        var gpt = Variable<CharGpt>("gpt");
+        using (var corpus = Core.Data.FortunesCorpus.Load(length: 16, maxTrainWindows: 100, maxValidationWindows: 100))
+            Assert.Equal($"evaluate: validation {Core.Optimization.LanguageModelTraining.Evaluate(gpt, corpus.Validation).Line}", notebook);
+        Assert.Equal(0.5, Core.Reports.SparsityReport.Create(gpt)["blocks.0.mlp.inner.fc1.weight"].Sparsity, 6);
+        Assert.Equal([notebook], await CommandLineEvaluations(path));
     }
 
     [Theory]

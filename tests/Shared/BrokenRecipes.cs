@@ -14,6 +14,10 @@ internal static class BrokenRecipes
         ("badcriterion.yaml", "steps:\n  - model: lenet5\n  - prune: {amount: 0.5, criterion: magic}\n"),
         ("nomodel.yaml", "steps:\n  - prune: {amount: 0.5}\n"),
         ("savenowhere.yaml", "steps:\n  - model: lenet5\n  - save: no/such/folder/out.bin\n"),
+        ("textimages.yaml", "steps:\n  - model: chargpt\n  - data: {name: fashion-mnist, directory: .}\n"),
+        ("imagestext.yaml", "steps:\n  - model: lenet5\n  - data: {name: fortunes, directory: .}\n"),
+        ("droplayerstext.yaml", "steps:\n  - model: chargpt\n  - drop-layers\n"),
+        ("taylortext.yaml", "steps:\n  - model: chargpt\n  - data: {name: fortunes, directory: .}\n  - prune: {amount: 0.5, criterion: taylor}\n"),
         ("lenet.yaml", "steps:\n  - model: lenet5\n"),
     ];
 }

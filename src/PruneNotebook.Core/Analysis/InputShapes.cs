@@ -28,6 +28,13 @@ public static class InputShapes
     internal static Embedding? TokenEmbedding(torch.nn.Module module) =>
         module.modules().FirstOrDefault(m => !m.children().Any() && m.parameters(recurse: false).Any()) as Embedding;
 
+    /// <summary>Whether <paramref name="module"/> reads token indices (text, e.g. CharGpt) rather than features: its first layer with weights is an Embedding.</summary>
+    public static bool ReadsTokens(torch.nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        return TokenEmbedding(module) is not null;
+    }
+
     /// <summary>
     /// An example input of <paramref name="shape"/> for tracing: zeros, of int64 token indices for a model that starts
     /// with an Embedding (<see cref="TokenEmbedding"/>), else of the default float type.

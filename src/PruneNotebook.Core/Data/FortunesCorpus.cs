@@ -5,8 +5,8 @@ namespace PruneNotebook.Core.Data;
 
 /// <summary>
 /// English text from Debian's <c>fortunes</c> package for character-level language models: the plain-text files of
-/// <c>/usr/share/games/fortunes</c> (entries separated by lines holding <c>%</c>; the <c>.dat</c> indexes and <c>.u8</c>
-/// links are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
+/// <c>/usr/share/games/fortunes</c> (entries separated by lines holding <c>%</c>; the <c>.dat</c> indexes, <c>.u8</c>
+/// links and files without a <c>%</c> line are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
 /// fixed split by document). Characters are encoded with a fixed vocabulary (<see cref="Vocabulary"/>): newline and
 /// printable ASCII; others are dropped. Each split is its documents joined by a blank line, cut into non-overlapping
 /// windows: features are <c>length</c> tokens (Int64), labels the next token at each position.
@@ -44,23 +44,42 @@ public sealed class FortunesCorpus : IDisposable
     /// <param name="length">Tokens per window (≥ 1).</param>
     /// <param name="maxTrainWindows">Keep only the first this many training windows (quick runs), or all.</param>
     /// <param name="device">Where the tensors go.</param>
-    /// <exception cref="ArgumentException">The folder is missing or holds no text.</exception>
-    public static FortunesCorpus Load(string? directory = null, int length = 64, int? maxTrainWindows = null, Device? device = null)
+    /// <param name="maxValidationWindows">Keep only the first this many validation windows (quick runs), or all.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist (the message says how to install the text).</exception>
+    /// <exception cref="InvalidDataException">The folder holds no fortunes.</exception>
+    public static FortunesCorpus Load(string? directory = null, int length = 64, int? maxTrainWindows = null, Device? device = null, int? maxValidationWindows = null)
     {
         if (length < 1)
             throw new ArgumentOutOfRangeException(nameof(length), length, "A window needs at least one token.");
         var folder = string.IsNullOrWhiteSpace(directory) ? DefaultDirectory : directory;
         if (!Directory.Exists(folder))
-            throw new ArgumentException($"No fortunes folder at '{folder}': install Debian's 'fortunes' package (apt-get install fortunes) or pass its folder.");
+            throw new DirectoryNotFoundException($"No fortunes folder at '{folder}': install Debian's 'fortunes' package (apt-get install fortunes) or pass its folder.");
         var documents = Documents(folder);
         if (documents.Count < 2)
-            throw new ArgumentException($"'{folder}' holds no fortunes (plain text with % separators): expected Debian's fortunes files.");
+            throw new InvalidDataException($"'{folder}' holds no fortunes (plain text with % separators): expected Debian's fortunes files.");
         var train = new StringBuilder();
         var validation = new StringBuilder();
         for (var i = 0; i < documents.Count; i++)
             (i % 10 == 0 ? validation : train).Append(documents[i]).Append("\n\n");
-        return new FortunesCorpus(Windows(train.ToString(), length, maxTrainWindows, device), Windows(validation.ToString(), length, null, device),
+        return new FortunesCorpus(Windows(train.ToString(), length, maxTrainWindows, device), Windows(validation.ToString(), length, maxValidationWindows, device),
             documents.Count - (documents.Count + 9) / 10, (documents.Count + 9) / 10);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> training windows spread evenly over the whole training split (every (N / count)-th from
+    /// the first), or all of them when there are fewer: calibration data for the post-training criteria (Wanda,
+    /// SparseGPT use the first examples they are given) that samples every part of the corpus, not its first files.
+    /// </summary>
+    /// <param name="count">Windows wanted (≥ 1).</param>
+    /// <returns>A new dataset; the caller disposes it.</returns>
+    public TensorDataset TrainSample(int count)
+    {
+        if (count < 1)
+            throw new ArgumentOutOfRangeException(nameof(count), count, "A sample needs at least one window.");
+        var step = Math.Max(1L, Train.Count / count);
+        using var index = arange(0, Train.Count, step, ScalarType.Int64, Train.Device);
+        using var first = index.narrow(0, 0, Math.Min(count, index.shape[0]));
+        return Train.Subset(first);
     }
 
     /// <summary>The token indices of <paramref name="text"/> (characters outside <see cref="Vocabulary"/> dropped).</summary>
@@ -78,23 +97,29 @@ public sealed class FortunesCorpus : IDisposable
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
+            // A file without a single '%' line is not a fortunes file (e.g. a Fashion-MNIST folder named by mistake): skipped.
+            var found = new List<string>();
+            var separated = false;
             var current = new StringBuilder();
             foreach (var line in File.ReadLines(file, Encoding.Latin1))
             {
                 if (line.TrimEnd() == "%")
                 {
+                    separated = true;
                     Flush();
                     continue;
                 }
                 current.Append(line).Append('\n');
             }
             Flush();
+            if (separated)
+                documents.AddRange(found);
 
             void Flush()
             {
                 var text = current.ToString().Trim('\n');
                 if (text.Length > 0)
-                    documents.Add(text);
+                    found.Add(text);
                 current.Clear();
             }
         }

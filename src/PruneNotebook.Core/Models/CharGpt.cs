@@ -13,7 +13,7 @@ namespace PruneNotebook.Core.Models;
 /// <c>call</c>, so masks and calibration hooks see it. Defaults fit <see cref="FortunesCorpus"/> and train in a minute or
 /// two on two cores.
 /// </summary>
-public sealed class CharGpt : nn.Module<Tensor, Tensor>
+public sealed class CharGpt : nn.Module<Tensor, Tensor>, IKnowsInputShape
 {
     private readonly Embedding tokens;
     private readonly PositionalEmbedding position;
@@ -53,6 +53,9 @@ public sealed class CharGpt : nn.Module<Tensor, Tensor>
 
     /// <summary>Longest sequence.</summary>
     public long Context { get; }
+
+    /// <summary>One example is a full window of token indices: (<see cref="Context"/>).</summary>
+    public IReadOnlyList<long> ExampleShape => [Context];
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

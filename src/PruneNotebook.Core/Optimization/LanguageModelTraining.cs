@@ -13,6 +13,23 @@ namespace PruneNotebook.Core.Optimization;
 /// </summary>
 public static class LanguageModelTraining
 {
+    /// <summary>Steps the hosts train for unless told (notebook 07 trains CharGpt this long on the fortunes text).</summary>
+    public const int DefaultSteps = 1500;
+
+    /// <summary>Windows per step unless told.</summary>
+    public const int DefaultBatchSize = 32;
+
+    /// <summary>Peak learning rate unless told.</summary>
+    public const double DefaultLearningRate = 3e-3;
+
+    /// <summary>The steps of <paramref name="epochs"/> passes over <paramref name="windows"/> windows in batches of <paramref name="batchSize"/> (the last batch of a pass may be short).</summary>
+    public static int EpochSteps(int epochs, long windows, int batchSize)
+    {
+        if (epochs < 1 || batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(epochs), $"Epochs and batch size must be at least 1, got {epochs} and {batchSize}.");
+        return (int)Math.Min(int.MaxValue, epochs * ((windows + batchSize - 1) / batchSize));
+    }
+
     /// <summary>Trains <paramref name="model"/> in place; returns the training loss of each step.</summary>
     /// <param name="model">Maps (batch, T) Int64 to (batch, T, vocabulary).</param>
     /// <param name="data">Windows: features and labels (N, T) Int64.</param>
@@ -20,7 +37,10 @@ public static class LanguageModelTraining
     /// <param name="batchSize">Windows per step.</param>
     /// <param name="learningRate">Peak learning rate.</param>
     /// <param name="seed">Seed of the batch order.</param>
-    public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = 32, double learningRate = 3e-3, long seed = 0)
+    /// <param name="cancellationToken">Stops training before the next step (the model is left in eval mode with the steps so far).</param>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = DefaultBatchSize, double learningRate = DefaultLearningRate, long seed = 0,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -32,28 +52,34 @@ public static class LanguageModelTraining
         var warmup = Math.Max(1, steps / 20);
         var losses = new Tensor[steps];
         model.train();
-        for (var step = 0; step < steps; step++)
+        try
         {
-            using var scope = NewDisposeScope();
-            var rate = step < warmup ? learningRate * (step + 1) / warmup : learningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmup) / Math.Max(1, steps - warmup)));
-            foreach (var group in optimizer.ParamGroups)
-                group.LearningRate = rate;
-            var index = randint(data.Count, [batchSize], generator: generator).to(data.Device);
-            var x = data.Features.index_select(0, index).to(device);
-            var y = data.Labels.index_select(0, index).to(device);
-            optimizer.zero_grad();
-            var logits = model.call(x);
-            var loss = cross_entropy(logits.reshape(-1, logits.shape[^1]), y.reshape(-1));
-            loss.backward();
-            optimizer.step();
-            losses[step] = loss.detach().DetachFromDisposeScope();
+            for (var step = 0; step < steps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var rate = step < warmup ? learningRate * (step + 1) / warmup : learningRate * 0.5 * (1 + Math.Cos(Math.PI * (step - warmup) / Math.Max(1, steps - warmup)));
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = rate;
+                var index = randint(data.Count, [batchSize], generator: generator).to(data.Device);
+                var x = data.Features.index_select(0, index).to(device);
+                var y = data.Labels.index_select(0, index).to(device);
+                optimizer.zero_grad();
+                var logits = model.call(x);
+                var loss = cross_entropy(logits.reshape(-1, logits.shape[^1]), y.reshape(-1));
+                loss.backward();
+                optimizer.step();
+                losses[step] = loss.detach().DetachFromDisposeScope();
+            }
+            using var all = stack(losses);
+            return all.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         }
-        model.eval();
-        using var all = stack(losses);
-        var values = all.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        foreach (var l in losses)
-            l.Dispose();
-        return values;
+        finally
+        {
+            model.eval();
+            foreach (var l in losses)
+                l?.Dispose();
+        }
     }
 
     /// <summary>Mean next-token cross-entropy of <paramref name="model"/> over every position of <paramref name="data"/> (eval mode, no gradients).</summary>

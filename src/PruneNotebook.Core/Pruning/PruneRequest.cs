@@ -38,6 +38,15 @@ public sealed record PruneRequest(string Amount)
     public IReadOnlyDictionary<string, string>? Arguments { get; init; }
 
     /// <summary>
+    /// The calibration examples a criterion that measures on data uses: <c>--samples</c> when given as a whole number,
+    /// else <see cref="Calibration.CalibrationPass.DefaultSamples"/> (a bad value is refused by <see cref="Check"/>).
+    /// </summary>
+    public int CalibrationSamples =>
+        Arguments?.FirstOrDefault(a => a.Key.Equals("samples", StringComparison.OrdinalIgnoreCase)).Value is { } text
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n : Calibration.CalibrationPass.DefaultSamples;
+
+    /// <summary>
     /// Checks every option and prunes <paramref name="targets"/> of <paramref name="model"/>; nothing is changed when a check fails.
     /// </summary>
     /// <param name="model">The model; pruned in place.</param>

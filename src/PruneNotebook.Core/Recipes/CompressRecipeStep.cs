@@ -67,6 +67,8 @@ public sealed record CompressRecipeStep : SurgeryRecipeStep
         {
             if (Criteria.Get(Criterion).NeedsData)
                 check.NeedData(this, $"for criterion {Criteria.Get(Criterion).Name} to measure on");
+            if ((check.TextData || check.TextModel) && Criteria.RefusalOnText(Criterion) is { } refusal)
+                throw Error("criterion", refusal);
             Options().Validate();
             (Criteria.Create(Criterion, Arguments, CriterionUse.Groups, check.HasData) as IDisposable)?.Dispose();
         }

@@ -22,6 +22,7 @@ public sealed record DropLayersRecipeStep : SurgeryRecipeStep
     internal override void Check(RecipeCheck check)
     {
         base.Check(check);
+        check.NeedImages(this, "it ranks layers by the test accuracy left without them; prune a text model's weights instead, e.g. '- prune: {amount: 0.5, criterion: wanda}'.");
         check.NeedData(this, "to rank the layers on");
     }
 

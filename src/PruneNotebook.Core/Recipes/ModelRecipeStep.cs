@@ -1,4 +1,5 @@
 using System.Globalization;
+using PruneNotebook.Core.Analysis;
 using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Persistence;
 using PruneNotebook.Core.Runtime;
@@ -38,13 +39,14 @@ public sealed record ModelRecipeStep : RecipeStep
     {
         if (!ModelZoo.Names.Contains(Name.Trim(), StringComparer.OrdinalIgnoreCase))
             throw Error("name", $"unknown model '{Name}': expected one of {string.Join(", ", ModelZoo.Names)}.");
+        // A throwaway instance says what the model reads, and loading into it is the only sure test that a file fits it.
+        using var probe = ModelZoo.Create(Name, CPU);
+        check.TextModelContext = InputShapes.ReadsTokens(probe) && probe is IKnowsInputShape known ? known.ExampleShape[0] : null;
         if (Weights is not null)
         {
             var full = check.NeedFile(this, "weights", Weights);
             if (!check.Written(full))
             {
-                // Loading into a throwaway instance is the only sure test that the file fits the architecture.
-                using var probe = ModelZoo.Create(Name, CPU);
                 try
                 {
                     ModelFile.Load(probe, full);
@@ -56,6 +58,7 @@ public sealed record ModelRecipeStep : RecipeStep
             }
         }
         check.Model = Name.Trim().ToLowerInvariant();
+        check.MatchModelAndData(this);
     }
 
     internal override RecipeStepResult Run(RecipeSession session)

@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Models;
+using PruneNotebook.Core.Reports;
 using PruneNotebook.Core.Pruning;
 using PruneNotebook.Core.Scoring;
 using static TorchSharp.torch;
@@ -10,7 +11,9 @@ namespace PruneNotebook.Core.Recipes;
 /// <see cref="PruneRequest"/>: <c>amount</c> (<c>0.9</c>, <c>90%</c> or a count) or <c>n-m</c> (<c>2:4</c>), <c>criterion</c>
 /// (default l1; any name in <see cref="Criteria"/>), <c>scope</c> (local or global), <c>structured</c>, <c>dim</c>, <c>n</c>,
 /// <c>seed</c>, <c>samples</c>, <c>blocksize</c>, <c>damping</c>, <c>layers</c>. A criterion that measures on data
-/// (taylor, apoz, wanda, sparsegpt) uses the data's training split.
+/// (taylor, apoz, wanda, sparsegpt) uses the data's training split. On the fortunes text, wanda and sparsegpt calibrate
+/// on <c>samples</c> (default 128) training windows spread over the whole corpus (<see cref="Data.FortunesCorpus.TrainSample"/>);
+/// criteria that measure on labelled images (taylor, apoz) are refused.
 /// </summary>
 public sealed record PruneRecipeStep : RecipeStep
 {
@@ -51,6 +54,8 @@ public sealed record PruneRecipeStep : RecipeStep
         {
             if (NeedsData)
                 check.NeedData(this, $"for criterion {Criteria.Get(Request.Criterion).Name} to measure on");
+            if ((check.TextData || check.TextModel) && Criteria.RefusalOnText(Request.Criterion) is { } refusal)
+                throw Error("criterion", refusal);
             Request.Check(NeedsData);
             if (Layers is not null)
             {
@@ -72,7 +77,16 @@ public sealed record PruneRecipeStep : RecipeStep
     {
         var model = session.Model;
         var targets = Layers is null ? Pruner.DefaultTargets(model) : Pruner.WeightsOf(model, Layers);
-        var report = Request.Run(model, targets, NeedsData ? session.Data.Train : null);
+        SparsityReport report;
+        if (NeedsData && session.HasText)
+        {
+            using var calibration = session.Text.TrainSample(Request.CalibrationSamples);
+            report = Request.Run(model, targets, calibration);
+        }
+        else
+        {
+            report = Request.Run(model, targets, NeedsData ? session.Images.Train : null);
+        }
         var scope = PruneRequest.ParseScope(Request.Scope).ToString().ToLowerInvariant();
         return new RecipeStepResult(0, Kind, Line,
             $"prune: {Criteria.Get(Request.Criterion).Name}, {(Request.NM is { } pattern ? $"n-m {pattern}" : $"amount {Request.Amount}, {scope}")}{(Request.Structured ? ", structured" : "")}: "

@@ -14,6 +14,18 @@ internal sealed class RecipeCheck(Recipe recipe, RecipeRunOptions options)
     /// <summary>Whether a data step came before.</summary>
     public bool HasData { get; set; }
 
+    /// <summary>Whether the data is text (fortunes windows) rather than images.</summary>
+    public bool TextData { get; set; }
+
+    /// <summary>Characters per window of the text data.</summary>
+    public int TextContext { get; set; }
+
+    /// <summary>The longest sequence the model reads when it reads text (token indices), else <c>null</c>.</summary>
+    public long? TextModelContext { get; set; }
+
+    /// <summary>Whether the model reads text (it starts with a token embedding).</summary>
+    public bool TextModel => TextModelContext is not null;
+
     public RecipeRunOptions Options => options;
 
     /// <summary><paramref name="path"/>, absolute or relative to the recipe's folder.</summary>
@@ -31,6 +43,30 @@ internal sealed class RecipeCheck(Recipe recipe, RecipeRunOptions options)
     {
         if (!HasData)
             throw step.Error($"needs data {why}: add a 'data' step before it, e.g. '- data: fashion-mnist'.");
+    }
+
+    /// <summary>
+    /// Throws when the model and the data, both known after <paramref name="step"/>, do not go together: a text model
+    /// with images, an image model with text, or text windows longer than the model's context.
+    /// </summary>
+    public void MatchModelAndData(RecipeStep step)
+    {
+        if (Model is null || !HasData)
+            return;
+        if (TextModel && !TextData)
+            throw step.Error("name", $"model '{Model}' reads text and the data is Fashion-MNIST images: use '- data: {DataRecipeStep.FortunesName}'.");
+        if (!TextModel && TextData)
+            throw step.Error("name", $"model '{Model}' classifies images and the data is {DataRecipeStep.FortunesName} text: use '- data: {DataRecipeStep.FashionMnistName}', or a text model ('- model: chargpt').");
+        if (TextModel && TextContext > TextModelContext)
+            throw step.Error(step is DataRecipeStep ? "context" : "name",
+                $"windows of {TextContext} characters are longer than model '{Model}' reads ({TextModelContext}): use a 'context' of at most {TextModelContext} in the data step.");
+    }
+
+    /// <summary>Throws when the model or the data is text: <paramref name="step"/> works on image models only; <paramref name="instead"/> says what to do.</summary>
+    public void NeedImages(RecipeStep step, string instead)
+    {
+        if (TextModel || TextData)
+            throw step.Error($"works on the image models and Fashion-MNIST, and {(TextModel ? $"model '{Model}' reads text" : $"the data is {DataRecipeStep.FortunesName} text")}: {instead}");
     }
 
     /// <summary>Throws unless <paramref name="path"/> exists or an earlier step writes it.</summary>

@@ -7,7 +7,8 @@ namespace PruneNotebook.Core.Recipes;
 internal sealed class RecipeSession(Recipe recipe, RecipeRunOptions options) : IDisposable
 {
     private nn.Module<Tensor, Tensor>? _model;
-    private FashionMnist? _data;
+    private FashionMnist? _images;
+    private FortunesCorpus? _text;
 
     public Recipe Recipe => recipe;
 
@@ -27,19 +28,31 @@ internal sealed class RecipeSession(Recipe recipe, RecipeRunOptions options) : I
         }
     }
 
-    /// <summary>The loaded data; replacing it disposes the previous one.</summary>
-    public FashionMnist Data
+    /// <summary>The loaded images; loading other data disposes the data before.</summary>
+    public FashionMnist Images
     {
-        get => _data ?? throw new InvalidOperationException("No data: the recipe's check should have refused this.");
+        get => _images ?? throw new InvalidOperationException("No image data: the recipe's check should have refused this.");
         set
         {
-            if (!ReferenceEquals(_data, value))
-                _data?.Dispose();
-            _data = value;
+            Replace(value);
+            _images = value;
         }
     }
 
-    public bool HasData => _data is not null;
+    /// <summary>The loaded text; loading other data disposes the data before.</summary>
+    public FortunesCorpus Text
+    {
+        get => _text ?? throw new InvalidOperationException("No text data: the recipe's check should have refused this.");
+        set
+        {
+            Replace(value);
+            _text = value;
+        }
+    }
+
+    public bool HasData => _images is not null || _text is not null;
+
+    public bool HasText => _text is not null;
 
     public string Resolve(string path) => recipe.Resolve(path);
 
@@ -54,6 +67,16 @@ internal sealed class RecipeSession(Recipe recipe, RecipeRunOptions options) : I
     public void Dispose()
     {
         _model?.Dispose();
-        _data?.Dispose();
+        Replace(null);
+    }
+
+    private void Replace(object? data)
+    {
+        if (!ReferenceEquals(_images, data))
+            _images?.Dispose();
+        if (!ReferenceEquals(_text, data))
+            _text?.Dispose();
+        _images = null;
+        _text = null;
     }
 }

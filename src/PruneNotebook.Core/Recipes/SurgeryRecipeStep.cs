@@ -8,7 +8,8 @@ namespace PruneNotebook.Core.Recipes;
 
 /// <summary>
 /// What the surgery steps (<c>compress</c>, <c>trim</c>, <c>drop-layers</c>, <c>fold-bn</c>) share: the accuracy before
-/// and after is measured on the data's test split when the recipe has data (as the magics do with <c>--data</c>), and
+/// and after is measured on the data's test split when the recipe has image data (as the magics do with <c>--data</c>;
+/// a text model's perplexity is measured by an <c>evaluate</c> step), and
 /// <c>channels-last</c> afterwards feeds the network its batches channels-last.
 /// </summary>
 public abstract record SurgeryRecipeStep : RecipeStep
@@ -28,7 +29,7 @@ public abstract record SurgeryRecipeStep : RecipeStep
     internal override RecipeStepResult Run(RecipeSession session)
     {
         var model = session.Model;
-        var data = session.HasData ? session.Data.Test : null;
+        var data = session.HasData && !session.HasText ? session.Images.Test : null;
         var report = Operate(model, data, new SurgeryMeasurement(data));
         if (ChannelsLast)
             MemoryLayout.UseChannelsLast(model, report.InputShape);

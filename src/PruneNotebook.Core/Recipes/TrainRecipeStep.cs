@@ -2,6 +2,7 @@ using System.Globalization;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
+using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Core.Recipes;
 
@@ -11,7 +12,11 @@ namespace PruneNotebook.Core.Recipes;
 /// <c>#!train</c>'s with its defaults: <c>epochs</c> 5, <c>batch-size</c> 128, <c>optimizer</c> adam, <c>lr</c> 1e-3,
 /// <c>momentum</c> 0.9, <c>nesterov</c>, <c>weight-decay</c> 0, <c>schedule</c>, <c>l1</c>, <c>l2</c>,
 /// <c>group-lasso</c>, <c>validation-fraction</c>, <c>early-stopping</c>, <c>checkpoint</c>, <c>resume</c>, <c>seed</c> 0.
-/// Pruned weights stay zero, so after a prune step this fine-tunes.
+/// Pruned weights stay zero, so after a prune step this fine-tunes. On the fortunes text it trains a language model
+/// with <see cref="LanguageModelTraining.Train"/> (AdamW, warm-up then cosine decay, random windows drawn from
+/// <c>seed</c>): <c>steps</c> (default <see cref="LanguageModelTraining.DefaultSteps"/>) or <c>epochs</c> (passes of
+/// windows, in steps), <c>batch-size</c> (default 32 windows), <c>lr</c> (default 3e-3) and <c>seed</c>; the other
+/// options are the image trainer's and are refused.
 /// </summary>
 public sealed record TrainRecipeStep : RecipeStep
 {
@@ -19,6 +24,9 @@ public sealed record TrainRecipeStep : RecipeStep
     {
         Source = options;
         Epochs = options.Integer("epochs", 1) ?? 5;
+        Steps = options.Integer("steps", 1);
+        if (Steps is not null && options.Wrote("epochs"))
+            throw options.Error("steps", "give 'steps' or 'epochs', not both.");
         var batchSize = options.Integer("batch-size", 1) ?? 128;
         var optimizer = options.Text("optimizer", "an optimizer name")?.Trim().ToLowerInvariant() ?? "adam";
         if (!OptimizerFactory.Names.Contains(optimizer))
@@ -60,6 +68,13 @@ public sealed record TrainRecipeStep : RecipeStep
     /// <summary>Passes over the training split.</summary>
     public int Epochs { get; }
 
+    /// <summary>Optimizer steps of a language model on text, or <c>null</c> (then <see cref="Epochs"/> when written, else <see cref="LanguageModelTraining.DefaultSteps"/>).</summary>
+    public int? Steps { get; }
+
+    /// <summary>The options of the image trainer, which training on text does not take.</summary>
+    private static readonly string[] ImageOnly =
+        ["optimizer", "momentum", "nesterov", "weight-decay", "schedule", "l1", "l2", "group-lasso", "validation-fraction", "early-stopping", "checkpoint", "resume"];
+
     /// <summary>The trainer's options, without the schedule (made when the data's size is known) and the checkpoint.</summary>
     public TrainerOptions Options { get; }
 
@@ -79,13 +94,24 @@ public sealed record TrainRecipeStep : RecipeStep
     {
         check.NeedModel(this);
         check.NeedData(this, "to train on");
+        if (check.TextData)
+        {
+            if (ImageOnly.FirstOrDefault(Source.Wrote) is { } key)
+                throw Error(key, $"training on text takes steps or epochs, batch-size, lr and seed (AdamW with warm-up and cosine decay); '{key}' is for images: drop it.");
+        }
+        else if (Steps is not null)
+        {
+            throw Error("steps", $"'steps' counts a language model's steps on {DataRecipeStep.FortunesName} text: on images give 'epochs'.");
+        }
         if (Checkpoint is not null)
             check.WillWrite(this, "checkpoint", Checkpoint);
     }
 
     internal override RecipeStepResult Run(RecipeSession session)
     {
-        var data = session.Data;
+        if (session.HasText)
+            return RunOnText(session);
+        var data = session.Images;
         var options = Options with { CheckpointPath = Checkpoint is null ? null : session.Resolve(Checkpoint) };
         if (Schedule is not null)
             options = options with { Schedule = LearningRateSchedules.Parse(Schedule, Epochs, options.StepsPerEpoch(data.Train.Count)) };
@@ -99,5 +125,17 @@ public sealed record TrainRecipeStep : RecipeStep
         return new RecipeStepResult(0, Kind, Line,
             $"train: {history.Epochs.Count} epoch(s), {options.Optimizer} lr {options.LearningRate.ToString("G4", c)}, batch {options.BatchSize}, seed {options.Seed}: train loss {last.TrainLoss.ToString("F4", c)}{validation}",
             history);
+    }
+
+    private RecipeStepResult RunOnText(RecipeSession session)
+    {
+        var windows = session.Text.Train;
+        var batch = Source.Wrote("batch-size") ? Options.BatchSize : LanguageModelTraining.DefaultBatchSize;
+        var lr = Source.Wrote("lr") ? Options.LearningRate : LanguageModelTraining.DefaultLearningRate;
+        var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken);
+        var history = new LanguageModelHistory(session.Model.GetType().Name, batch, windows.Features.shape[1], lr, Options.Seed, losses, watch.Elapsed.TotalSeconds);
+        return new RecipeStepResult(0, Kind, Line, $"train: {history.Line}", history);
     }
 }

@@ -122,6 +122,20 @@ public static class Criteria
         return info.Factory(given);
     }
 
+    /// <summary>
+    /// Why the criterion <paramref name="name"/> cannot prune a model that reads text (one line for every host), or
+    /// <c>null</c> when it can: a criterion that measures on labelled images (gradients of a classifier's loss,
+    /// activations of units) has no text counterpart; wanda and sparsegpt measure only the inputs of the layers.
+    /// </summary>
+    /// <exception cref="ArgumentException">No such name.</exception>
+    public static string? RefusalOnText(string? name)
+    {
+        var info = Get(name);
+        return !info.NeedsData || info.MeasuresLayerInputs ? null
+            : $"--criterion {info.Name} measures on labelled images; on text use {List(All.Where(c => c.MeasuresLayerInputs).Select(c => c.Name).ToList())} (calibrated on training windows), "
+              + $"or one that needs no data ({string.Join(", ", All.Where(c => !c.NeedsData && c.Supports(CriterionUse.Entries)).Select(c => c.Name))}).";
+    }
+
     private static string List(IReadOnlyList<string> names) =>
         names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}";
 }

@@ -20,6 +20,13 @@ public sealed record CriterionInfo(
     /// <summary>Whether it scores units along any dimension (<c>false</c>: only a layer's output units, dim 0, through its group).</summary>
     public bool ScoresAnyDim => typeof(IUnitCriterion).IsAssignableFrom(Type);
 
+    /// <summary>
+    /// Whether it measures only the inputs of the layers it prunes (wanda, sparsegpt): calibration data without labels,
+    /// such as text windows, serves it as well as images.
+    /// </summary>
+    public bool MeasuresLayerInputs =>
+        typeof(ISequentiallyCalibratedCriterion).IsAssignableFrom(Type) || typeof(IReconstructingCriterion).IsAssignableFrom(Type);
+
     /// <summary>What it scores, e.g. <c>weights, units, groups</c>.</summary>
     public string Scores => string.Join(", ", new[]
     {

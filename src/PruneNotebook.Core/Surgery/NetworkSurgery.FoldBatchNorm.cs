@@ -86,7 +86,7 @@ public static partial class NetworkSurgery
             }
             model.eval();
             using var noGrad = no_grad();
-            using var input = zeros(shape, device: TorchDevice.Of(model));
+            using var input = Analysis.InputShapes.Zeros(model, shape, TorchDevice.Of(model));
             DependencyGraph.Forward(model, input, shape).Dispose();
         }
         finally
