@@ -11,6 +11,22 @@ namespace PruneNotebook.Core.Tests;
 public class CharGptTests
 {
     [Fact]
+    public void Pruning_without_named_layers_takes_the_blocks_linear_layers_and_leaves_the_head_dense_unless_named()
+    {
+        using var model = new CharGpt(context: 8, dim: 16, depth: 2, heads: 2, mlpHidden: 32);
+        string[] block = ["attention.inner.query", "attention.inner.key", "attention.inner.value", "attention.inner.output", "mlp.inner.fc1", "mlp.inner.fc2"];
+        var blocks = new[] { 0, 1 }.SelectMany(b => block.Select(l => $"blocks.{b}.{l}.weight")).ToList();
+        Assert.Equal(blocks, Pruner.DefaultTargets(model));
+        Assert.Equal(["head.weight", .. blocks], Pruner.LayerWeights(model));   // registration order: the head first
+
+        var report = Pruner.Unstructured(model, Pruner.DefaultTargets(model), PruningAmount.Of(0.5), new MagnitudeCriterion());
+        Assert.All(blocks, t => Assert.Equal(0.5, report[t].Sparsity, 3));
+        Assert.Null(PruningMasks.Get(model, "head.weight"));
+        Assert.Equal(["head.weight"], Pruner.WeightsOf(model, ["head"]));
+        Assert.Contains("expected one of head, blocks.0.attention.inner.query,", Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["blocks.2.mlp"])).Message);
+    }
+
+    [Fact]
     public void The_fortunes_corpus_splits_by_document_into_next_token_windows()
     {
         using var corpus = FortunesCorpus.Load(length: 32, maxTrainWindows: 200);

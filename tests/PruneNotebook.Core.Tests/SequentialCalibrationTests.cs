@@ -66,7 +66,7 @@ public class SequentialCalibrationTests
     {
         using var model = Model();
         using var data = Calibration();
-        var targets = Pruner.DefaultTargets(model);
+        var targets = Pruner.LayerWeights(model);   // the head too: a layer outside the blocks
         using var sequential = CopyOf(model);
         Pruner.Unstructured(sequential, targets, PruningAmount.Of(0.5), new WandaCriterion(samples: 24), data: data);
 
@@ -100,7 +100,7 @@ public class SequentialCalibrationTests
     {
         using var model = Model();
         using var data = Calibration();
-        var targets = Pruner.DefaultTargets(model);
+        var targets = Pruner.LayerWeights(model);   // the head too: a layer outside the blocks
         using var sequential = CopyOf(model);
         Pruner.SemiStructured(sequential, targets, new NmSparsity(2, 4), new SparseGptCriterion(blockSize: 8, samples: 24), data);
         using var byHand = CopyOf(model);

@@ -18,7 +18,7 @@ public static class SparsityMaps
         if (maxRows < 1 || maxColumns < 1)
             throw new ArgumentOutOfRangeException(nameof(maxRows), "The map size must be at least 1 × 1.");
         PruningMasks.Apply(model);
-        var names = parameters ?? Pruner.DefaultTargets(model);
+        var names = parameters ?? Pruner.LayerWeights(model);
         var all = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var maps = new List<WeightMap>();
         foreach (var name in names)

@@ -11,9 +11,10 @@ namespace PruneNotebook.Core.Models;
 /// causal <see cref="TransformerBlock"/>s, a final LayerNorm and an untied Linear head to the vocabulary. Input: token
 /// indices (batch, T ≤ context), Int64; output: next-token logits (batch, T, vocabulary). Every layer runs through
 /// <c>call</c>, so masks and calibration hooks see it. Defaults fit <see cref="FortunesCorpus"/> and train in a minute or
-/// two on two cores.
+/// two on two cores. Pruned by default: the Linear layers of its blocks (as the Wanda and SparseGPT papers prune a
+/// language model), not the embeddings or the head.
 /// </summary>
-public sealed class CharGpt : nn.Module<Tensor, Tensor>, IKnowsInputShape
+public sealed class CharGpt : nn.Module<Tensor, Tensor>, IKnowsInputShape, IChoosesPruningTargets
 {
     private readonly Embedding tokens;
     private readonly PositionalEmbedding position;
@@ -56,6 +57,10 @@ public sealed class CharGpt : nn.Module<Tensor, Tensor>, IKnowsInputShape
 
     /// <summary>One example is a full window of token indices: (<see cref="Context"/>).</summary>
     public IReadOnlyList<long> ExampleShape => [Context];
+
+    /// <inheritdoc />
+    /// <remarks>The Linear layers of the blocks; the head stays dense unless named.</remarks>
+    public bool IsPruningTarget(string layer) => layer.StartsWith("blocks.", StringComparison.Ordinal);
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)

@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Calibration;
+using PruneNotebook.Core.Models;
 using PruneNotebook.Core.Scoring;
 using TensorDataset = PruneNotebook.Core.Data.TensorDataset;
 using PruneNotebook.Core.Reports;
@@ -16,15 +17,27 @@ namespace PruneNotebook.Core.Pruning;
 /// </summary>
 public static class Pruner
 {
-    /// <summary>The weights of every Linear and convolution layer, in module order (the usual targets).</summary>
+    /// <summary>
+    /// The usual targets, in module order: the weights of every Linear and convolution layer (<see cref="LayerWeights"/>),
+    /// or of those a model that chooses (<see cref="IChoosesPruningTargets"/>) prunes by default: for
+    /// <see cref="CharGpt"/> the Linear layers of its blocks, not its output head.
+    /// </summary>
     public static IReadOnlyList<string> DefaultTargets(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return ModuleTree.Named(model)
-            .Where(m => m.Module is Linear or Convolution)
-            .Select(m => ModuleTree.Qualify(m.Path, "weight"))
-            .ToList();
+        var chooser = model as IChoosesPruningTargets;
+        return Layers(model).Where(path => chooser?.IsPruningTarget(path) ?? true).Select(path => ModuleTree.Qualify(path, "weight")).ToList();
     }
+
+    /// <summary>The weights of every Linear and convolution layer, in module order (what regularizers, sparsity maps and histograms show by default).</summary>
+    public static IReadOnlyList<string> LayerWeights(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Layers(model).Select(path => ModuleTree.Qualify(path, "weight")).ToList();
+    }
+
+    private static IEnumerable<string> Layers(nn.Module model) =>
+        ModuleTree.Named(model).Where(m => m.Module is Linear or Convolution).Select(m => m.Path);
 
     /// <summary>The weights of the named layers, e.g. <c>conv1, fc1</c> → <c>conv1.weight, fc1.weight</c>.</summary>
     /// <exception cref="ArgumentException">A layer does not exist or has no weight; the message lists the prunable layers.</exception>
@@ -37,7 +50,7 @@ public static class Pruner
         {
             if (!modules.TryGetValue(layer, out var module) || !module.named_parameters(recurse: false).Any(p => p.name == "weight"))
             {
-                var prunable = string.Join(", ", DefaultTargets(model).Select(t => t[..t.LastIndexOf('.')]));
+                var prunable = string.Join(", ", Layers(model));
                 throw new ArgumentException($"{model.GetType().Name} has no layer '{layer}' with a weight: expected one of {prunable}.", nameof(layers));
             }
             result.Add(ModuleTree.Qualify(layer, "weight"));

@@ -45,7 +45,7 @@ public sealed record WeightDistribution(
             throw new ArgumentException($"Histogram range must be a positive number, got {range}.", nameof(range));
         if (!(nearZeroThreshold > 0))
             throw new ArgumentException($"The near-zero threshold must be positive, got {nearZeroThreshold}.", nameof(nearZeroThreshold));
-        var names = parameters ?? Pruner.DefaultTargets(model);
+        var names = parameters ?? Pruner.LayerWeights(model);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var weights = cat(names.Select(n => ModuleTree.Resolve(model, n).Value.detach().flatten()).ToArray()).to_type(ScalarType.Float64);

@@ -22,7 +22,7 @@ public static class Regularizers
         ArgumentNullException.ThrowIfNull(model);
         var all = model.named_parameters().ToList();
         var byName = all.ToDictionary(p => p.name, p => p.parameter);
-        var wanted = (names ?? Pruner.DefaultTargets(model)).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct().ToList();
+        var wanted = (names ?? Pruner.LayerWeights(model)).Select(n => n.Trim()).Where(n => n.Length > 0).Distinct().ToList();
         if (wanted.Count == 0)
         {
             throw new ArgumentException(names is null
