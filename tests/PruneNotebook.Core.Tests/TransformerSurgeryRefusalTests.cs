@@ -45,6 +45,29 @@ public class TransformerSurgeryRefusalTests
     }
 
     [Fact]
+    public void Weights_inside_a_native_TorchSharp_encoder_layer_are_refused_by_name_and_left_out_by_default()
+    {
+        manual_seed(0);
+        using var model = new NativeEncoderModel();
+        var values = ModelState.Values(model);
+        const string Native = "which TorchSharp runs natively without its inner layers as modules, so they cannot be masked or hooked: "
+            + "build that part from modules (nn.Linear, nn.LayerNorm, PruneNotebook's TransformerBlock) or prune other layers.";
+        Assert.Equal("NativeEncoderModel's layer 'encoder.linear1' lies inside 'encoder', a TransformerEncoderLayer, " + Native,
+            Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["encoder.linear1"])).Message.Split(" (Parameter")[0]);
+        Assert.Equal("NativeEncoderModel's layer 'encoder' is a TransformerEncoderLayer, " + Native,
+            Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["encoder"])).Message.Split(" (Parameter")[0]);
+        Assert.Equal("NativeEncoderModel's parameter 'encoder.self_attn.in_proj_weight' lies inside 'encoder', a TransformerEncoderLayer, " + Native,
+            Assert.Throws<ArgumentException>(() => Pruner.Unstructured(model, ["encoder.self_attn.in_proj_weight"], PruningAmount.Of(0.5), new Scoring.MagnitudeCriterion()))
+                .Message.Split(" (Parameter")[0]);
+        ModelState.AssertUnchanged(model, values, ModelState.Layers(model));
+        Assert.False(PruningMasks.Any(model));
+        // An ordinary name that does not exist keeps its own message.
+        Assert.StartsWith("NativeEncoderModel has no layer 'decoder' with a weight: expected one of embed, head.",
+            Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["decoder"])).Message);
+        Assert.Equal(["embed.weight", "head.weight"], Pruner.DefaultTargets(model));
+    }
+
+    [Fact]
     public void Heads_asked_of_a_model_without_attention_are_refused()
     {
         manual_seed(0);

@@ -25,6 +25,22 @@ public sealed class TinyCharModel : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>A user's model around TorchSharp's native nn.TransformerEncoderLayer, which holds its inner layers' weights without registering them as modules.</summary>
+public sealed class NativeEncoderModel : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear embed = nn.Linear(8, 16);
+    private readonly TransformerEncoderLayer encoder = nn.TransformerEncoderLayer(16, 2, 32, 0.0);
+    private readonly Linear head = nn.Linear(16, 4);
+
+    public NativeEncoderModel() : base(nameof(NativeEncoderModel)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return head.call(encoder.call(embed.call(input)).mean([1])).MoveToOuterDisposeScope();
+    }
+}
+
 /// <summary>Attention written with arithmetic in forward, without declaring its heads: the graph cannot see them.</summary>
 public sealed class FunctionalAttention : nn.Module<Tensor, Tensor>
 {

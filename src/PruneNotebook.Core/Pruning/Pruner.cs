@@ -50,6 +50,8 @@ public static class Pruner
         {
             if (!modules.TryGetValue(layer, out var module) || !module.named_parameters(recurse: false).Any(p => p.name == "weight"))
             {
+                if (ModuleTree.Opaque(model, layer) is { } owner)
+                    throw new ArgumentException(ModuleTree.OpaqueMessage(model, "layer", layer, owner), nameof(layers));
                 var prunable = string.Join(", ", Layers(model));
                 throw new ArgumentException($"{model.GetType().Name} has no layer '{layer}' with a weight: expected one of {prunable}.", nameof(layers));
             }
