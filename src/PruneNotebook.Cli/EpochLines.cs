@@ -16,3 +16,9 @@ internal sealed class EpochLines(TextWriter output, int epochs) : ITrainingCallb
         return true;
     }
 }
+
+/// <summary>One line after every tenth of a language model's training steps, as <see cref="EpochLines"/> does per epoch.</summary>
+internal sealed class StepLines(Action<string> line) : IProgress<LanguageModelProgress>
+{
+    public void Report(LanguageModelProgress value) => line("  " + value.Line);
+}

@@ -40,6 +40,7 @@ internal static class RunVerb
                 StepStarting = json ? null : step => console.Profile.Out.Writer.WriteLine($"{loaded.File}:{step.Line} {step.ToYaml()}"),
                 StepFinished = json ? null : result => RecipeConsole.Show(console, result),
                 TrainingCallbacks = json ? null : training => [new EpochLines(console.Profile.Out.Writer, training.Epochs)],
+                TextProgress = json ? null : new StepLines(line => console.Profile.Out.Writer.WriteLine(line)),
                 RenderReport = RecipeReportHtml.Page,
                 CancellationToken = cancel.Token,
             };

@@ -120,7 +120,7 @@ internal static class TrainVerb
         var count = steps ?? (epochs is { } e ? LanguageModelTraining.EpochSteps(e, windows.Count, batchSize) : LanguageModelTraining.DefaultSteps);
         result.Line(string.Format(CultureInfo.InvariantCulture, "training {0} on {1:N0} windows of {2} characters", network.GetType().Name, windows.Count, windows.Features.shape[1]));
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var losses = result.Work("training", () => LanguageModelTraining.Train(network, windows, count, batchSize, lr, seed));
+        var losses = LanguageModelTraining.Train(network, windows, count, batchSize, lr, seed, progress: result.Json ? null : new StepLines(result.Line));
         var history = new LanguageModelHistory(network.GetType().Name, batchSize, windows.Features.shape[1], lr, seed, losses, watch.Elapsed.TotalSeconds);
         var validation = LanguageModelTraining.Evaluate(network, text.Text.Validation);
         result.Line(string.Format(CultureInfo.InvariantCulture, "{0} · {1:F1} s", history.Line, history.Seconds));

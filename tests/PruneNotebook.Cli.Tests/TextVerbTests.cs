@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using PruneNotebook.Core.Data;
 using PruneNotebook.Core.Models;
@@ -59,6 +60,12 @@ public sealed class TextVerbTests : IDisposable
         Assert.Equal(sparse.Perplexity, (double)pruned["perplexityAfter"]!, 10);
         Assert.Equal(sparse.Perplexity, (double)prunedEvaluated["perplexity"]!, 10);
         Assert.NotEqual(dense.Perplexity, sparse.Perplexity);
+
+        // In text mode the training prints a line per tenth of its steps (here each of the 5) with that step's loss.
+        var (code, lines, _) = CliRunner.Run(200, ["train", "--model", "chargpt", "--weights", freshFile, .. text, "--steps", "5", "--batch-size", "4", "--seed", "2"]);
+        Assert.Equal(0, code);
+        for (var step = 1; step <= 5; step++)
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"  step {step}/5: train loss {losses[step - 1]:F4}, lr "), lines);
 
         // The saved masks are the ones the Core call made.
         using var saved = new CharGpt();

@@ -82,6 +82,31 @@ public class CharGptTests
     }
 
     [Fact]
+    public void Training_reports_after_every_tenth_of_its_steps_the_mean_loss_since_the_last_report()
+    {
+        manual_seed(1);
+        using var model = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
+        using var corpus = FortunesCorpus.Load(length: 8, maxTrainWindows: 64, maxValidationWindows: 8);
+        var reports = new ProgressLog();
+        var losses = LanguageModelTraining.Train(model, corpus.Train, steps: 25, batchSize: 4, progress: reports);
+        Assert.Equal([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25], reports.Select(r => r.Step));
+        Assert.All(reports, r => Assert.Equal(25, r.Steps));
+        var previous = 0;
+        foreach (var report in reports)
+        {
+            Assert.Equal(losses.Skip(previous).Take(report.Step - previous).Average(), report.Loss, 5);
+            previous = report.Step;
+        }
+        Assert.True(reports[^1].LearningRate < reports[0].LearningRate);
+    }
+
+    /// <summary>Keeps every report, on the training thread (Progress&lt;T&gt; would post them elsewhere).</summary>
+    private sealed class ProgressLog : List<Core.Reports.LanguageModelProgress>, IProgress<Core.Reports.LanguageModelProgress>
+    {
+        public void Report(Core.Reports.LanguageModelProgress value) => Add(value);
+    }
+
+    [Fact]
     public void Cancelled_training_stops_before_its_next_step_and_leaves_the_model_in_eval_mode()
     {
         manual_seed(4);

@@ -38,9 +38,10 @@ public static class LanguageModelTraining
     /// <param name="learningRate">Peak learning rate.</param>
     /// <param name="seed">Seed of the batch order.</param>
     /// <param name="cancellationToken">Stops training before the next step (the model is left in eval mode with the steps so far).</param>
+    /// <param name="progress">Told after every tenth of the steps (and the last), on the training thread; each report reads the loss back from the device once.</param>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static IReadOnlyList<double> Train(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize = DefaultBatchSize, double learningRate = DefaultLearningRate, long seed = 0,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, IProgress<LanguageModelProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -51,6 +52,9 @@ public static class LanguageModelTraining
         using var optimizer = optim.AdamW(model.parameters(), learningRate, weight_decay: 0.01);
         var warmup = Math.Max(1, steps / 20);
         var losses = new Tensor[steps];
+        var every = Math.Max(1, steps / 10);
+        var reported = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         model.train();
         try
         {
@@ -70,6 +74,12 @@ public static class LanguageModelTraining
                 loss.backward();
                 optimizer.step();
                 losses[step] = loss.detach().DetachFromDisposeScope();
+                if (progress is not null && ((step + 1) % every == 0 || step + 1 == steps))
+                {
+                    using var recent = stack(losses[reported..(step + 1)]);
+                    progress.Report(new LanguageModelProgress(step + 1, steps, recent.mean().item<float>(), rate, watch.Elapsed.TotalSeconds));
+                    reported = step + 1;
+                }
             }
             using var all = stack(losses);
             return all.to_type(ScalarType.Float64).cpu().data<double>().ToArray();

@@ -1,4 +1,5 @@
 using PruneNotebook.Core.Optimization;
+using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Core.Recipes;
 
@@ -13,6 +14,9 @@ public sealed record RecipeRunOptions
 
     /// <summary>Callbacks for a train step (live progress); <c>null</c> for none.</summary>
     public Func<TrainerOptions, IReadOnlyList<ITrainingCallback>>? TrainingCallbacks { get; init; }
+
+    /// <summary>Told after every tenth of a train step's steps on text (<see cref="LanguageModelTraining.Train"/>); <c>null</c> for none.</summary>
+    public IProgress<LanguageModelProgress>? TextProgress { get; init; }
 
     /// <summary>
     /// Renders the results so far as one HTML page for a <c>report</c> step (title, results). A host without it refuses

@@ -134,7 +134,7 @@ public sealed record TrainRecipeStep : RecipeStep
         var lr = Source.Wrote("lr") ? Options.LearningRate : LanguageModelTraining.DefaultLearningRate;
         var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken);
+        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken, session.Options.TextProgress);
         var history = new LanguageModelHistory(session.Model.GetType().Name, batch, windows.Features.shape[1], lr, Options.Seed, losses, watch.Elapsed.TotalSeconds);
         return new RecipeStepResult(0, Kind, Line, $"train: {history.Line}", history);
     }
