@@ -66,6 +66,8 @@ internal static class PruningMagics
                 Arguments = CriterionOptions.Given(("n", command.N), ("seed", command.Seed), ("samples", command.Samples), ("blocksize", command.Blocksize), ("damping", command.Damping)),
             };
             context.Display(request.Run(model, Targets(model, command.Layers), data), "text/html");
+            if (MagicArguments.List(command.Layers) is null && Pruner.NativeLayersNote(model) is { } leftDense)
+                KernelInvocationContextExtensions.Display(context, leftDense, "text/plain");
             RecipeLine.Show(context, command.ShowRecipe, "prune", ("amount", command.Amount), ("criterion", command.Criterion), ("scope", command.Scope),
                 ("structured", Core.Recipes.RecipeText.Flag(command.Structured)), ("dim", command.Dim), ("n-m", command.NM), ("n", command.N), ("seed", command.Seed),
                 ("samples", command.Samples), ("blocksize", command.Blocksize), ("damping", command.Damping), ("layers", RecipeLine.List(command.Layers)));

@@ -65,6 +65,13 @@ public class TransformerSurgeryRefusalTests
         Assert.StartsWith("NativeEncoderModel has no layer 'decoder' with a weight: expected one of embed, head.",
             Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["decoder"])).Message);
         Assert.Equal(["embed.weight", "head.weight"], Pruner.DefaultTargets(model));
+        Assert.Equal([("encoder", "TransformerEncoderLayer")], Pruner.NativeLayers(model));
+        Assert.Equal("Left dense: 'encoder' (TransformerEncoderLayer), which TorchSharp runs natively without its inner layers as modules, "
+            + "so they cannot be masked; build such a part from modules (nn.Linear, nn.LayerNorm, PruneNotebook's TransformerBlock) to prune it.",
+            Pruner.NativeLayersNote(model));
+        using var zoo = new CharGpt(context: 8, dim: 16, depth: 1, heads: 2, mlpHidden: 32);
+        Assert.Empty(Pruner.NativeLayers(zoo));
+        Assert.Null(Pruner.NativeLayersNote(zoo));
     }
 
     [Fact]

@@ -110,6 +110,36 @@ public sealed class UserModelPruningTests : KernelTestBase
         ("shared", "--amount 0.5 --criterion sparsegpt --data wide", Expect.Refused, "does not fit"),
     ];
 
+    /// <summary>Around TorchSharp's native nn.TransformerEncoderLayer, whose inner layers are no modules.</summary>
+    public sealed class NativeEncoder : nn.Module<Tensor, Tensor>
+    {
+        public readonly Linear embed = nn.Linear(8, 16), head = nn.Linear(16, 4);
+        public readonly TransformerEncoderLayer encoder = nn.TransformerEncoderLayer(16, 2, 32, 0.0);
+
+        public NativeEncoder() : base(nameof(NativeEncoder)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => head.call(encoder.call(embed.call(x)).mean([1]));
+    }
+
+    [Fact]
+    public async Task A_native_encoder_layer_left_dense_by_prune_is_named_and_naming_its_inner_layer_is_refused()
+    {
+        manual_seed(5);
+        var model = new NativeEncoder();
+        await CSharp.SetValueAsync("native", model, typeof(object));
+        var result = await Kernel.SendAsync(new SubmitCode("#!prune native --amount 0.5"));
+        Assert.Empty(result.Events.OfType<CommandFailed>());
+        var note = Assert.Single(result.Events.OfType<DisplayedValueProduced>().SelectMany(d => d.FormattedValues), v => v.MimeType == "text/plain").Value;
+        Assert.Equal(Pruner.NativeLayersNote(model), note);
+        Assert.StartsWith("Left dense: 'encoder' (TransformerEncoderLayer)", note);
+        Assert.Equal(["embed.weight", "head.weight"], PruningMasks.Of(model).Select(m => m.Name).Order());
+
+        PruningMasks.Reset(model);
+        var refused = await FailureMessage("#!prune native --amount 0.5 --layers encoder.linear1");
+        Assert.Contains("layer 'encoder.linear1' lies inside 'encoder', a TransformerEncoderLayer", refused);
+        Assert.False(PruningMasks.Any(model));
+    }
+
     [Fact]
     public async Task Wanda_sparsegpt_and_n_m_prune_user_written_models_as_the_reference_says_or_refuse_in_one_line()
     {

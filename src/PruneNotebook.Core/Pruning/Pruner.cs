@@ -36,6 +36,28 @@ public static class Pruner
         return Layers(model).Select(path => ModuleTree.Qualify(path, "weight")).ToList();
     }
 
+    /// <summary>
+    /// The layers that hold the weights of inner layers TorchSharp runs natively (nn.TransformerEncoderLayer,
+    /// nn.MultiheadAttention, nn.LSTM), by module path and type: they cannot be masked, so <see cref="DefaultTargets"/>
+    /// leaves them out and naming them is refused.
+    /// </summary>
+    public static IReadOnlyList<(string Path, string Type)> NativeLayers(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ModuleTree.Named(model).Where(m => m.Path.Length > 0 && ModuleTree.Opaque(model, m.Path)?.Path == m.Path)
+            .Select(m => (m.Path, m.Module.GetType().Name)).ToList();
+    }
+
+    /// <summary>One line saying which <see cref="NativeLayers"/> pruning without named layers left dense, and why; <c>null</c> when there are none.</summary>
+    public static string? NativeLayersNote(nn.Module model)
+    {
+        var native = NativeLayers(model);
+        return native.Count == 0 ? null
+            : $"Left dense: {string.Join(", ", native.Select(n => $"'{n.Path}' ({n.Type})"))}, which TorchSharp runs natively without "
+              + "its inner layers as modules, so they cannot be masked; build such a part from modules (nn.Linear, nn.LayerNorm, "
+              + "PruneNotebook's TransformerBlock) to prune it.";
+    }
+
     private static IEnumerable<string> Layers(nn.Module model) =>
         ModuleTree.Named(model).Where(m => m.Module is Linear or Convolution).Select(m => m.Path);
 
