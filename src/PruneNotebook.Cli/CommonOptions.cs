@@ -91,3 +91,28 @@ internal static class CommonOptions
             throw new ArgumentException($"Cannot save to '{file}': folder '{folder.FullName}' does not exist.");
     }
 }
+
+/// <summary>
+/// <c>--model</c>, <c>--weights</c>, <c>--data</c>, <c>--limit</c> and <c>--context</c>: the model a verb loads and the data
+/// it reads, images or text (<see cref="CliData"/>); the same five on every verb that may read either.
+/// </summary>
+internal sealed class ModelDataOptions
+{
+    public Option<string> Model { get; } = CommonOptions.Model();
+
+    public Option<FileInfo?> Weights { get; } = CommonOptions.Weights();
+
+    public Option<string?> Data { get; } = CommonOptions.Data();
+
+    public Option<int?> Limit { get; } = CommonOptions.Limit();
+
+    public Option<int?> Context { get; } = CommonOptions.Context();
+
+    /// <summary>Puts the five first among <paramref name="command"/>'s options, where help lists them.</summary>
+    public void AddTo(Command command)
+    {
+        Option[] all = [Model, Weights, Data, Limit, Context];
+        for (var i = 0; i < all.Length; i++)
+            command.Options.Insert(i, all[i]);
+    }
+}

@@ -14,15 +14,10 @@ internal static class EvaluateVerb
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = CommonOptions.Model();
-        var weights = CommonOptions.Weights();
-        var data = CommonOptions.Data();
-        var limit = CommonOptions.Limit();
-        var context = CommonOptions.Context();
-        var command = new Command("evaluate", "An image model's test accuracy and loss, or a language model's validation perplexity and bits per character.")
-        {
-            model, weights, data, limit, context,
-        };
+        var source = new ModelDataOptions();
+        var (model, weights, data, limit, context) = (source.Model, source.Weights, source.Data, source.Limit, source.Context);
+        var command = new Command("evaluate", "An image model's test accuracy and loss, or a language model's validation perplexity and bits per character.");
+        source.AddTo(command);
         var output = new OutputOptions();
         output.AddTo(command);
         command.SetAction(parsed =>

@@ -20,11 +20,8 @@ internal static class PruneVerb
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = CommonOptions.Model();
-        var weights = CommonOptions.Weights();
-        var data = CommonOptions.Data();
-        var limit = CommonOptions.Limit();
-        var context = CommonOptions.Context();
+        var source = new ModelDataOptions();
+        var (model, weights, data, limit, context) = (source.Model, source.Weights, source.Data, source.Limit, source.Context);
         var save = CommonOptions.Save("the pruned model");
         var amount = new Option<string?>("--amount") { Description = "Fraction of what remains (0.9 or 90%) or a count (120); required unless --n-m is given." };
         var nm = new Option<string?>("--n-m") { Description = "N:M semi-structured sparsity instead of an amount: keep N of every M consecutive inputs (e.g. 2:4)." };
@@ -37,13 +34,14 @@ internal static class PruneVerb
         var samples = new Option<string?>("--samples") { Description = "For --criterion wanda/sparsegpt: calibration examples (default 128)." };
         var blocksize = new Option<string?>("--blocksize") { Description = "For --criterion sparsegpt: columns per block (default 128)." };
         var damping = new Option<string?>("--damping") { Description = "For --criterion sparsegpt: dampening, a fraction of the mean Hessian diagonal (default 0.01)." };
-        var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer)." };
+        var layers = new Option<string?>("--layers") { Description = "Comma-separated layer names (default: every Linear and convolution layer; for chargpt the Linear layers of its blocks, not the head)." };
         var evaluate = new Option<bool>("--evaluate") { Description = "Report test accuracy (on text: validation perplexity) before and after pruning." };
         var command = new Command("prune", "Prune a model's weights or whole units with any registered criterion, locally or globally, and show its sparsity.")
         {
-            model, weights, data, calibration, limit, context, save, amount, nm, scope, structured, dim, samples, blocksize, damping, layers, evaluate,
+            calibration, save, amount, nm, scope, structured, dim, samples, blocksize, damping, layers, evaluate,
         };
         criterion.AddTo(command);
+        source.AddTo(command);
         var output = new OutputOptions();
         output.AddTo(command);
         command.SetAction(parsed =>

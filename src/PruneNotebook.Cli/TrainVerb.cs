@@ -21,11 +21,8 @@ internal static class TrainVerb
 {
     public static Command Create(IAnsiConsole console)
     {
-        var model = CommonOptions.Model();
-        var weights = CommonOptions.Weights();
-        var data = CommonOptions.Data();
-        var limit = CommonOptions.Limit();
-        var context = CommonOptions.Context();
+        var source = new ModelDataOptions();
+        var (model, weights, data, limit, context) = (source.Model, source.Weights, source.Data, source.Limit, source.Context);
         var save = CommonOptions.Save("the trained model");
         var epochs = new Option<int>("--epochs") { Description = "Epochs (on text: passes of windows, counted in steps).", DefaultValueFactory = _ => 5 };
         var steps = new Option<int?>("--steps") { Description = $"On text: optimizer steps (default {LanguageModelTraining.DefaultSteps})." };
@@ -46,9 +43,10 @@ internal static class TrainVerb
         var seed = new Option<long>("--seed") { Description = "Seed for initialization, shuffling and dropout." };
         var command = new Command("train", "Train a built-in model on Fashion-MNIST with an optimizer, schedule, penalty, early stopping and checkpoints, or chargpt on the fortunes text.")
         {
-            model, weights, data, limit, context, save, epochs, steps, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
+            save, epochs, steps, batchSize, optimizer, lr, momentum, nesterov, weightDecay, schedule, l1, l2, groupLasso,
             earlyStopping, validationFraction, checkpoint, resume, seed,
         };
+        source.AddTo(command);
         var output = new OutputOptions();
         output.AddTo(command);
         command.SetAction(parsed =>
