@@ -33,8 +33,12 @@ internal static class RecipeMagic
                 throw new UsageException($"#!recipe needs a recipe file, e.g. {Example}.");
             var recipe = Recipe.Load(command.File.Trim());
             nn.Module<Tensor, Tensor>? kept = null;
+            var progress = new RecipeProgressLine(context);
             var options = new RecipeRunOptions
             {
+                StepStarting = _ => progress.NextStep(),
+                TrainingCallbacks = training => [progress.Epochs(training.Epochs)],
+                TextProgress = progress,
                 StepFinished = result =>
                 {
                     if (result.Record is { } record && !(record is Core.Reports.Evaluation))

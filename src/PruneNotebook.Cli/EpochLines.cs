@@ -1,4 +1,3 @@
-using System.Globalization;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Reports;
 
@@ -9,9 +8,7 @@ internal sealed class EpochLines(TextWriter output, int epochs) : ITrainingCallb
 {
     public bool OnEpochEnd(EpochMetrics metrics)
     {
-        var c = CultureInfo.InvariantCulture;
-        var validation = metrics.TestAccuracy is { } accuracy ? $", validation accuracy {(100 * accuracy).ToString("F2", c)} %" : "";
-        output.WriteLine($"  epoch {metrics.Epoch}/{epochs}: train loss {metrics.TrainLoss.ToString("F4", c)}{validation} ({metrics.Seconds.ToString("F1", c)} s)");
+        output.WriteLine("  " + metrics.Line(epochs));
         output.Flush();
         return true;
     }

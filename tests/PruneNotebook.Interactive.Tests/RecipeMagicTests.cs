@@ -39,8 +39,12 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
         var result = await Kernel.SendAsync(new SubmitCode(code));
         var failure = result.Events.OfType<CommandFailed>().FirstOrDefault();
         Assert.True(failure is null, failure?.Message);
+        _updated = result.Events.OfType<DisplayedValueUpdated>().SelectMany(d => d.FormattedValues).Where(v => v.MimeType == "text/plain").Select(v => v.Value).ToList();
         return result.Events.OfType<DisplayedValueProduced>().SelectMany(d => d.FormattedValues).Select(v => (v.MimeType, v.Value)).ToList();
     }
+
+    /// <summary>The text of the displays the last <see cref="Displayed"/> cell updated in place, in order.</summary>
+    private List<string> _updated = [];
 
     [Fact]
     public async Task A_recipe_gives_the_same_printed_accuracy_in_the_notebook_and_from_the_command_line()
@@ -50,6 +54,8 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
         var lines = shown.Where(v => v.MimeType == "text/plain").Select(v => v.Value).ToList();
         var notebook = lines.Where(l => l.StartsWith("evaluate: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, notebook.Count);
+        // Each train step (one epoch each) shows its own line.
+        Assert.Equal(2, lines.Count(l => l.StartsWith("epoch 1/1: train loss ", StringComparison.Ordinal) && l.Contains(", validation accuracy ", StringComparison.Ordinal)));
         Assert.Contains(shown, v => v.MimeType == "text/html" && v.Value.Contains("Plotly.newPlot", StringComparison.Ordinal)); // the learning curves
         Assert.Contains(lines, l => l.StartsWith("prune: l1, amount 0.9, global: 90.00 % of the pruned weights are zero", StringComparison.Ordinal));
         var pruned = Variable<LeNet5>("pruned");
@@ -82,6 +88,9 @@ public sealed class RecipeMagicTests : KernelTestBase, IDisposable
             + "  - train: {steps: 4, batch-size: 4}\n  - prune: {amount: 0.5, criterion: wanda, samples: 8}\n  - evaluate\n");
         var shown = await Displayed($"#!recipe {path} --model gpt");
         var notebook = Assert.Single(shown, v => v.MimeType == "text/plain" && v.Value.StartsWith("evaluate: ", StringComparison.Ordinal)).Value;
+        // While it trains: one line, shown after the first step and updated in place after each of the other three.
+        Assert.Single(shown, v => v.MimeType == "text/plain" && v.Value.StartsWith("step 1/4: train loss ", StringComparison.Ordinal));
+        Assert.Equal(["step 2/4", "step 3/4", "step 4/4"], _updated.Select(u => u[..8]));
         Assert.Contains(shown, v => v.MimeType == "text/html" && v.Value.Contains("bits per character", StringComparison.Ordinal)); // the evaluation's table
         var gpt = Variable<CharGpt>("gpt");
         using (var corpus = Core.Data.FortunesCorpus.Load(length: 16, maxTrainWindows: 100, maxValidationWindows: 100))

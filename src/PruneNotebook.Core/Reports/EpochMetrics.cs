@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace PruneNotebook.Core.Reports;
 
 /// <summary>What one training epoch measured.</summary>
@@ -17,4 +19,14 @@ public sealed record EpochMetrics(
     double Seconds,
     double LearningRate,
     double? TrainAccuracy = null,
-    double Penalty = 0);
+    double Penalty = 0)
+{
+    /// <summary>One line: <c>epoch 2/4: train loss 0.4012, validation accuracy 86.10 % (3.2 s)</c>.</summary>
+    /// <param name="epochs">The run's planned epochs.</param>
+    public string Line(int epochs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var validation = TestAccuracy is { } accuracy ? $", validation accuracy {(100 * accuracy).ToString("F2", c)} %" : "";
+        return $"epoch {Epoch}/{epochs}: train loss {TrainLoss.ToString("F4", c)}{validation} ({Seconds.ToString("F1", c)} s)";
+    }
+}
