@@ -77,7 +77,7 @@ public static class LanguageModelTraining
                 if (progress is not null && ((step + 1) % every == 0 || step + 1 == steps))
                 {
                     using var recent = stack(losses[reported..(step + 1)]);
-                    progress.Report(new LanguageModelProgress(step + 1, steps, recent.mean().item<float>(), rate, watch.Elapsed.TotalSeconds));
+                    progress.Report(new LanguageModelProgress(step + 1, steps, recent.mean().to_type(ScalarType.Float64).item<double>(), rate, watch.Elapsed.TotalSeconds));
                     reported = step + 1;
                 }
             }
