@@ -115,11 +115,9 @@ internal static class TrainVerb
     {
         using var text = CliData.Load(network, name, data, limit, context);
         var windows = text.Text!.Train;
-        var count = steps ?? (epochs is { } e ? LanguageModelTraining.EpochSteps(e, windows.Count, batchSize) : LanguageModelTraining.DefaultSteps);
+        var count = LanguageModelTraining.StepsFor(steps, epochs, windows.Count, batchSize);
         result.Line(string.Format(CultureInfo.InvariantCulture, "training {0} on {1:N0} windows of {2} characters", network.GetType().Name, windows.Count, windows.Features.shape[1]));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var losses = LanguageModelTraining.Train(network, windows, count, batchSize, lr, seed, progress: result.Json ? null : new StepLines(result.Line));
-        var history = new LanguageModelHistory(network.GetType().Name, batchSize, windows.Features.shape[1], lr, seed, losses, watch.Elapsed.TotalSeconds);
+        var history = LanguageModelTraining.Record(network, windows, count, batchSize, lr, seed, progress: result.Json ? null : new StepLines(result.Line));
         var validation = LanguageModelTraining.Evaluate(network, text.Text.Validation);
         result.Line(string.Format(CultureInfo.InvariantCulture, "{0} · {1:F1} s", history.Line, history.Seconds));
         result.Line("validation " + validation.Line);

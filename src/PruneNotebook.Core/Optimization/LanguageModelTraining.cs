@@ -30,6 +30,25 @@ public static class LanguageModelTraining
         return (int)Math.Min(int.MaxValue, epochs * ((windows + batchSize - 1) / batchSize));
     }
 
+    /// <summary>The steps a host trains for: <paramref name="steps"/> when given, else <paramref name="epochs"/> passes of <paramref name="windows"/> windows (<see cref="EpochSteps"/>), else <see cref="DefaultSteps"/>.</summary>
+    public static int StepsFor(int? steps, int? epochs, long windows, int batchSize) =>
+        steps ?? (epochs is { } e ? EpochSteps(e, windows, batchSize) : DefaultSteps);
+
+    /// <summary>
+    /// <see cref="Train"/>, timed, as the record the hosts show and save (the recipe's train step, the command line's
+    /// train): its settings, every step's loss and the wall time.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static LanguageModelHistory Record(nn.Module<Tensor, Tensor> model, TensorDataset data, int steps, int batchSize, double learningRate, long seed,
+        CancellationToken cancellationToken = default, IProgress<LanguageModelProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var losses = Train(model, data, steps, batchSize, learningRate, seed, cancellationToken, progress);
+        return new LanguageModelHistory(model.GetType().Name, batchSize, data.Features.shape[1], learningRate, seed, losses, watch.Elapsed.TotalSeconds);
+    }
+
     /// <summary>Trains <paramref name="model"/> in place; returns the training loss of each step.</summary>
     /// <param name="model">Maps (batch, T) Int64 to (batch, T, vocabulary).</param>
     /// <param name="data">Windows: features and labels (N, T) Int64.</param>

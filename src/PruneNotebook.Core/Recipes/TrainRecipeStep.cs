@@ -2,7 +2,6 @@ using System.Globalization;
 using PruneNotebook.Core.Optimization;
 using PruneNotebook.Core.Optimization.Regularization;
 using PruneNotebook.Core.Optimization.Schedules;
-using PruneNotebook.Core.Reports;
 
 namespace PruneNotebook.Core.Recipes;
 
@@ -132,10 +131,8 @@ public sealed record TrainRecipeStep : RecipeStep
         var windows = session.Text.Train;
         var batch = Source.Wrote("batch-size") ? Options.BatchSize : LanguageModelTraining.DefaultBatchSize;
         var lr = Source.Wrote("lr") ? Options.LearningRate : LanguageModelTraining.DefaultLearningRate;
-        var steps = Steps ?? (Source.Wrote("epochs") ? LanguageModelTraining.EpochSteps(Epochs, windows.Count, batch) : LanguageModelTraining.DefaultSteps);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var losses = LanguageModelTraining.Train(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken, session.Options.TextProgress);
-        var history = new LanguageModelHistory(session.Model.GetType().Name, batch, windows.Features.shape[1], lr, Options.Seed, losses, watch.Elapsed.TotalSeconds);
+        var steps = LanguageModelTraining.StepsFor(Steps, Source.Wrote("epochs") ? Epochs : null, windows.Count, batch);
+        var history = LanguageModelTraining.Record(session.Model, windows, steps, batch, lr, Options.Seed, session.Options.CancellationToken, session.Options.TextProgress);
         return new RecipeStepResult(0, Kind, Line, $"train: {history.Line}", history);
     }
 }
