@@ -66,6 +66,12 @@ public class TransformerSurgeryRefusalTests
             Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(model, ["decoder"])).Message);
         Assert.Equal(["embed.weight", "head.weight"], Pruner.DefaultTargets(model));
         Assert.Equal([("encoder", "TransformerEncoderLayer")], Pruner.NativeLayers(model));
+        // Wrapped in a module of the user's own, the native layer is the one named, not the wrapper around it.
+        using var wrapped = nn.Sequential(("net", new NativeEncoderModel()));
+        Assert.Equal([("net.encoder", "TransformerEncoderLayer")], Pruner.NativeLayers(wrapped));
+        Assert.StartsWith("Sequential has no layer 'net' with a weight", Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(wrapped, ["net"])).Message);
+        Assert.StartsWith("Sequential's layer 'net.encoder.linear2' lies inside 'net.encoder', a TransformerEncoderLayer",
+            Assert.Throws<ArgumentException>(() => Pruner.WeightsOf(wrapped, ["net.encoder.linear2"])).Message);
         Assert.Equal("Left dense: 'encoder' (TransformerEncoderLayer), which TorchSharp runs natively without its inner layers as modules, "
             + "so they cannot be masked; build such a part from modules (nn.Linear, nn.LayerNorm, PruneNotebook's TransformerBlock) to prune it.",
             Pruner.NativeLayersNote(model));

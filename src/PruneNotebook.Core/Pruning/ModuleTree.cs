@@ -38,25 +38,38 @@ internal static class ModuleTree
     }
 
     /// <summary>
-    /// The module whose parameters include some under <paramref name="path"/> although no module is registered at that
-    /// path: a layer TorchSharp runs natively (nn.TransformerEncoderLayer, nn.MultiheadAttention, nn.LSTM) that holds its
-    /// inner layers' weights without exposing them as modules (that layer itself when <paramref name="path"/> names it).
-    /// Null when <paramref name="path"/> is an ordinary module or unknown.
+    /// The layers TorchSharp runs natively (nn.TransformerEncoderLayer, nn.MultiheadAttention, nn.LSTM): registered
+    /// modules that hold weights of inner layers they do not register as modules. For each parameter whose own layer is
+    /// not a registered module, the nearest registered module above it; the model itself is not counted. One pass over
+    /// the parameters.
+    /// </summary>
+    public static IReadOnlyList<(string Path, torch.nn.Module Module)> Native(torch.nn.Module model)
+    {
+        var modules = Named(model).ToDictionary(m => m.Path, m => m.Module);
+        var native = new List<(string Path, torch.nn.Module Module)>();
+        foreach (var (name, _) in model.named_parameters())
+        {
+            var owner = name.Contains('.', StringComparison.Ordinal) ? name[..name.LastIndexOf('.')] : "";
+            if (modules.ContainsKey(owner))
+                continue;
+            while (!modules.ContainsKey(owner))
+                owner = owner.Contains('.', StringComparison.Ordinal) ? owner[..owner.LastIndexOf('.')] : "";
+            if (owner.Length > 0 && !native.Any(n => n.Path == owner))
+                native.Add((owner, modules[owner]));
+        }
+        return native;
+    }
+
+    /// <summary>
+    /// The native layer (<see cref="Native"/>) that <paramref name="path"/> names, or that holds parameters under
+    /// <paramref name="path"/>; null when <paramref name="path"/> is an ordinary module or unknown.
     /// </summary>
     public static (string Path, torch.nn.Module Module)? Opaque(torch.nn.Module model, string path)
     {
         if (path.Length == 0 || !model.named_parameters().Any(p => p.name.StartsWith(path + ".", StringComparison.Ordinal)))
             return null;
-        if (Named(model).FirstOrDefault(m => m.Path == path).Module is { } registered)
-        {
-            // Registered itself, but holding weights of inner layers it does not register (the native layer named directly).
-            var inner = registered.named_modules().Select(m => m.name).Where(n => n.Length > 0).ToHashSet();
-            return registered.named_parameters().Any(p => p.name.Contains('.', StringComparison.Ordinal) && !inner.Contains(p.name[..p.name.LastIndexOf('.')]))
-                ? (path, registered)
-                : null;
-        }
-        return Named(model).Where(m => m.Path.Length > 0 && path.StartsWith(m.Path + ".", StringComparison.Ordinal))
-            .OrderByDescending(m => m.Path.Length).Select(m => ((string, torch.nn.Module)?)m).FirstOrDefault();
+        return Native(model).Where(n => n.Path == path || path.StartsWith(n.Path + ".", StringComparison.Ordinal))
+            .Select(n => ((string, torch.nn.Module)?)n).FirstOrDefault();
     }
 
     /// <summary>One line: the <paramref name="kind"/> <paramref name="name"/> is or lies inside a native layer whose inner layers cannot be masked, and what to do.</summary>

@@ -44,8 +44,7 @@ public static class Pruner
     public static IReadOnlyList<(string Path, string Type)> NativeLayers(nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return ModuleTree.Named(model).Where(m => m.Path.Length > 0 && ModuleTree.Opaque(model, m.Path)?.Path == m.Path)
-            .Select(m => (m.Path, m.Module.GetType().Name)).ToList();
+        return ModuleTree.Native(model).Select(n => (n.Path, n.Module.GetType().Name)).ToList();
     }
 
     /// <summary>One line saying which <see cref="NativeLayers"/> pruning without named layers left dense, and why; <c>null</c> when there are none.</summary>
