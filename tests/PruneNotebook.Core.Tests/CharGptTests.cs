@@ -11,6 +11,30 @@ namespace PruneNotebook.Core.Tests;
 public class CharGptTests
 {
     [Fact]
+    public void A_folder_of_binary_files_holds_no_fortunes_even_when_some_bytes_read_as_percent_lines()
+    {
+        // Like Debian's compressed Fashion-MNIST files: binary, yet with a few "\n%\n" runs by chance (the real ones have 3).
+        var folder = Directory.CreateTempSubdirectory("not-fortunes-").FullName;
+        try
+        {
+            var random = new Random(1);
+            for (var f = 0; f < 2; f++)
+            {
+                var bytes = new byte[20_000];
+                random.NextBytes(bytes);
+                for (var at = 100; at < bytes.Length - 3; at += 3000)
+                    "\n%\n"u8.CopyTo(bytes.AsSpan(at));
+                File.WriteAllBytes(Path.Combine(folder, $"images-{f}.gz"), bytes);
+            }
+            Assert.Contains("holds no fortunes", Assert.Throws<InvalidDataException>(() => FortunesCorpus.Load(folder)).Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Pruning_without_named_layers_takes_the_blocks_linear_layers_and_leaves_the_head_dense_unless_named()
     {
         using var model = new CharGpt(context: 8, dim: 16, depth: 2, heads: 2, mlpHidden: 32);

@@ -6,7 +6,7 @@ namespace PruneNotebook.Core.Data;
 /// <summary>
 /// English text from Debian's <c>fortunes</c> package for character-level language models: the plain-text files of
 /// <c>/usr/share/games/fortunes</c> (entries separated by lines holding <c>%</c>; the <c>.dat</c> indexes, <c>.u8</c>
-/// links and files without a <c>%</c> line are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
+/// links, binary files and files without a <c>%</c> line are skipped), read in file-name order. Every tenth document goes to validation, the others to training (a
 /// fixed split by document). Characters are encoded with a fixed vocabulary (<see cref="Vocabulary"/>): newline and
 /// printable ASCII; others are dropped. Each split is its documents joined by a blank line, cut into non-overlapping
 /// windows: features are <c>length</c> tokens (Int64), labels the next token at each position.
@@ -89,11 +89,23 @@ public sealed class FortunesCorpus : IDisposable
     /// <summary>The text of token indices.</summary>
     public static string Decode(IEnumerable<long> tokens) => new(tokens.Select(t => Vocabulary[(int)t]).ToArray());
 
+    /// <summary>
+    /// Whether <paramref name="file"/> holds a NUL byte in its first 8 KiB, as binary files do and text never does (git's
+    /// test): a compressed Fashion-MNIST file can hold lines that read as '%' by chance, and would otherwise be read as text.
+    /// </summary>
+    private static bool IsBinary(string file)
+    {
+        Span<byte> head = stackalloc byte[8192];
+        using var stream = File.OpenRead(file);
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head[..read].Contains((byte)0);
+    }
+
     private static List<string> Documents(string folder)
     {
         var documents = new List<string>();
         var files = Directory.GetFiles(folder)
-            .Where(f => Path.GetExtension(f) is not ".dat" and not ".u8" && new FileInfo(f).LinkTarget is null)
+            .Where(f => Path.GetExtension(f) is not ".dat" and not ".u8" && new FileInfo(f).LinkTarget is null && !IsBinary(f))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
